@@ -1,0 +1,1 @@
+"""Jingsai (竞赛): a trade union's platform for labour and skills competitions."""

@@ -1,0 +1,3 @@
+from jingsai.cli import main
+
+main()

@@ -1,0 +1,23 @@
+"""Navigation built from the access policy, so menus never offer a forbidden page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jingsai.access import policy
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "primary_role": None}
+    items = [(_("Home"), reverse("portal:home"))]
+    if policy.can_browse_organisations(user):
+        items.append((_("Organisations"), reverse("backoffice:organisation_list")))
+    if policy.can_browse_workers(user):
+        items.append((_("Workers"), reverse("backoffice:worker_list")))
+    if policy.reads_everything(user):
+        items.append((_("Catalogue"), reverse("backoffice:catalogue")))
+    if policy.can_read_audit_trail(user):
+        items.append((_("Audit trail"), reverse("backoffice:audit_list")))
+    role = policy.primary_role(user)
+    return {"nav_items": items, "primary_role": role}

@@ -1,0 +1,42 @@
+"""Search terms for lists: a name prefix, pinyin initials, or a full ID number.
+
+Name and initials searches are prefix searches that use the ``(name, id)`` and
+``(name_initials, id)`` indexes on both SQLite and PostgreSQL.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+ID_NUMBER_LIKE = re.compile(r"^\d{17}[\dXx]$")
+INITIALS_LIKE = re.compile(r"^[A-Za-z]{1,32}$")
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    kind: str  # "name", "initials", "id_number" or "" (nothing to search)
+    value: str
+
+
+def classify_search(text: str | None) -> SearchTerm:
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return SearchTerm("", "")
+    if ID_NUMBER_LIKE.match(text):
+        return SearchTerm("id_number", text.upper())
+    if INITIALS_LIKE.match(text):
+        return SearchTerm("initials", text.lower())
+    return SearchTerm("name", text[:50])
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, written so that an index on ``field`` is used.
+
+    SQLite compares text byte-wise, so a range is an index range scan; PostgreSQL
+    uses ``LIKE 'prefix%'`` on a ``text_pattern_ops`` index (see the migrations).
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})

@@ -1,0 +1,80 @@
+"""Excel exports: one class per export with a name, columns and rows.
+
+Every text cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage
+return) is neutralised with a leading apostrophe so that a spreadsheet never
+runs it as a formula (CSV/formula injection). ID numbers are always text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import xlsxwriter
+from django.http import FileResponse
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int = 14
+
+
+class XlsxExport:
+    """Subclass with ``filename``, ``sheet_name``, ``columns`` and :meth:`rows`."""
+
+    filename = "export.xlsx"
+    sheet_name = "Sheet1"
+    columns: Sequence[Column] = ()
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        raise NotImplementedError
+
+    def write(self, target) -> int:
+        """Write the workbook to a path or binary file; return the number of data rows."""
+        workbook = xlsxwriter.Workbook(
+            target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        sheet = workbook.add_worksheet(self.sheet_name[:31])
+        bold = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        for col, column in enumerate(self.columns):
+            sheet.set_column(col, col, column.width)
+            sheet.write_string(0, col, str(column.header), bold)
+        count = 0
+        for count, row in enumerate(self.rows(), start=1):
+            for col, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(count, col, value)
+                elif isinstance(value, int | float | decimal.Decimal):
+                    sheet.write_number(count, col, value)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(count, col, value, date_format)
+                else:
+                    sheet.write_string(count, col, neutralise(str(value)))
+        sheet.freeze_panes(1, 0)
+        workbook.close()
+        return count
+
+    def response(self) -> FileResponse:
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse)
+        self.write(handle)
+        handle.seek(0)
+        return FileResponse(
+            handle, as_attachment=True, filename=self.filename, content_type=XLSX_MIME
+        )

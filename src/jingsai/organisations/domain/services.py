@@ -1,0 +1,31 @@
+"""Creating and changing organisations, with the audit trail and search keys."""
+
+from typing import Any
+
+from jingsai.common.domain.changes import create_audited, update_audited
+from jingsai.common.pinyin import pinyin_initials
+from jingsai.common.validators import normalise_phone
+from jingsai.organisations.models import Organisation
+from jingsai.organisations.validators import normalise_credit_code
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        data["name_initials"] = pinyin_initials(data["name"])
+    if "credit_code" in data:
+        data["credit_code"] = normalise_credit_code(data["credit_code"] or "") or None
+    if "contact_phone" in data:
+        data["contact_phone"] = normalise_phone(data["contact_phone"] or "")
+    return data
+
+
+def create_organisation(*, actor: Any, note: str = "", **fields: Any) -> Organisation:
+    return create_audited(Organisation(**_normalise(fields)), actor=actor, note=note)
+
+
+def update_organisation(
+    *, actor: Any, organisation: Organisation, note: str = "", **changes: Any
+) -> Organisation:
+    return update_audited(organisation, actor=actor, changes=_normalise(changes), note=note)

@@ -1,0 +1,86 @@
+"""Registering and changing workers.
+
+One worker per resident ID number: registering a number that exists already
+fails with :class:`DuplicateWorker`, which names the existing worker (masked).
+Birth date and gender are always derived from the ID number.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from jingsai.common.domain.changes import create_audited, delete_audited, update_audited
+from jingsai.common.pinyin import pinyin_initials
+from jingsai.common.validators import normalise_phone
+from jingsai.people.models import Worker
+from jingsai.people.validators import normalise_id_number, parse_id_number
+
+
+class DuplicateWorker(ValidationError):
+    def __init__(self, existing: Worker):
+        self.existing = existing
+        super().__init__(
+            {
+                "id_number": ValidationError(
+                    _(
+                        "A worker with this ID number is already registered: %(name)s "
+                        "(%(id)s), employed by %(employer)s."
+                    ),
+                    code="id_duplicate",
+                    params={
+                        "name": existing.name,
+                        "id": existing.masked_id_number,
+                        "employer": existing.employer.name,
+                    },
+                )
+            }
+        )
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        data["name_initials"] = pinyin_initials(data["name"])
+    if "phone" in data:
+        data["phone"] = normalise_phone(data["phone"] or "")
+    if "trade" in data:
+        data["trade"] = (data["trade"] or "").strip()
+    if "id_number" in data:
+        number = normalise_id_number(data["id_number"])
+        try:
+            parsed = parse_id_number(number)
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.error_list}) from None
+        data.update(id_number=parsed.number, birth_date=parsed.birth_date, gender=parsed.gender)
+    return data
+
+
+def find_worker_by_id_number(value: str) -> Worker | None:
+    return (
+        Worker.objects.select_related("employer")
+        .filter(id_number=normalise_id_number(value))
+        .first()
+    )
+
+
+def register_worker(*, actor: Any, note: str = "", **fields: Any) -> Worker:
+    data = _normalise(fields)
+    existing = find_worker_by_id_number(data.get("id_number", ""))
+    if existing is not None:
+        raise DuplicateWorker(existing)
+    return create_audited(Worker(**data), actor=actor, note=note)
+
+
+def update_worker(*, actor: Any, worker: Worker, note: str = "", **changes: Any) -> Worker:
+    data = _normalise(changes)
+    if "id_number" in data:
+        existing = find_worker_by_id_number(data["id_number"])
+        if existing is not None and existing.pk != worker.pk:
+            raise DuplicateWorker(existing)
+    return update_audited(worker, actor=actor, changes=data, note=note)
+
+
+def delete_worker(*, actor: Any, worker: Worker, note: str = "") -> None:
+    delete_audited(worker, actor=actor, note=note)

@@ -1,0 +1,5 @@
+"""Named configurations an install can load (``jingsai preset NAME``)."""
+
+from jingsai.presets import pudong
+
+PRESETS = {"pudong": pudong}

@@ -1,0 +1,16 @@
+"""Settings for the test suite: production settings, without HTTPS redirects.
+
+``DATABASE_URL`` picks the database, as in production; CI runs the suite once on
+SQLite and once on PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 40)
+os.environ.setdefault("HTTPS", "0")
+
+from jingsai.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,15 @@
+"""Site map.
+
+- ``/``             public pages: landing, sign-in, language (``jingsai.public``)
+- ``/home/``        each role's home and own records (``jingsai.portal``)
+- ``/office/``      union staff, co-organisers, enterprise officers: organisations,
+                    workers, catalogue, audit trail (``jingsai.backoffice``)
+"""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("jingsai.public.urls")),
+    path("home/", include("jingsai.portal.urls")),
+    path("office/", include("jingsai.backoffice.urls")),
+]
