@@ -1,0 +1,38 @@
+"""``jingsai demo-data --enterprises N --workers M``: realistic demo data, with a progress bar."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from tqdm import tqdm
+
+from jingsai.presets import demo
+
+
+class Command(BaseCommand):
+    help = "Add demo organisations, enterprises, workers and one demo account per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=300)
+        parser.add_argument("--workers", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--year", type=int, default=None)
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def handle(self, *args, enterprises, workers, seed, year, quiet, **options):
+        def bar(total, unit):
+            return tqdm(total=total, unit=f" {unit}", disable=quiet, file=self.stderr._out, dynamic_ncols=True)
+
+        summary = demo.generate(
+            enterprises=enterprises,
+            workers=workers,
+            seed=seed,
+            year=year or timezone.localdate().year,
+            progress_factory=bar,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo data: {summary.organisations} other organisations, "
+                f"{summary.enterprises} enterprises, {summary.workers} workers added"
+            )
+        )
+        for username, role, organisation in summary.accounts or []:
+            self.stdout.write(f"  {username:<12} {role} · {organisation}")

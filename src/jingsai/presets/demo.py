@@ -1,0 +1,354 @@
+"""Realistic demo data: organisations of every kind, enterprises spread over the
+zones and industries, workers with Chinese names (Faker's zh_CN data), valid
+resident ID numbers and credit codes, and one demo account per role.
+
+Generation is seeded, so the same arguments give the same data. Enterprises
+and workers can be added in several runs: new ID numbers and credit codes never
+collide with existing ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from faker.providers.company.zh_CN import Provider as CompanyProvider
+from faker.providers.person.zh_CN import Provider as PersonProvider
+from stdnum.cn import uscc
+
+from jingsai.catalogue.models import Industry, Zone
+from jingsai.common.domain import audit
+from jingsai.common.pinyin import pinyin_initials
+from jingsai.organisations.models import Organisation
+from jingsai.people.domain.bulk import insert_worker_rows
+from jingsai.people.models import Role, RoleGrant, User, Worker
+from jingsai.people.validators import id_check_character
+from jingsai.presets import pudong
+
+DEMO_PASSWORD = "jingsai-demo-2026"  # noqa: S105 (published demo logins, printed at start)
+
+# Region codes: mostly Pudong (310115), the rest of Shanghai and the provinces
+# that send many workers.
+REGIONS = [
+    ("310115", 55), ("310104", 4), ("310110", 3), ("310112", 3), ("320102", 4), ("320583", 3),
+    ("330102", 3), ("340104", 4), ("341221", 3), ("360102", 2), ("370102", 2), ("410105", 4),
+    ("420106", 3), ("430104", 2), ("510107", 3), ("512501", 2), ("362321", 1), ("610113", 1),
+]  # fmt: skip
+
+TRADES = {
+    "chips": ["集成电路工艺员", "半导体分立器件装调工", "电子设备装接工", "芯片测试员"],
+    "innovative-drugs": ["化学检验员", "药物制剂工", "生化药品制造工", "实验动物饲养员"],
+    "smart-manufacturing": ["数控车工", "钳工", "工业机器人系统运维员", "焊工", "电工"],
+    "civil-aviation": ["飞机装配工", "航空电气设备维修员", "铆工", "无损检测员"],
+    "new-vehicles": ["汽车装调工", "动力电池装配工", "焊工", "汽车电气维修工"],
+    "data-port": ["网络与信息安全管理员", "数据标注员", "云计算工程技术人员", "人工智能训练师"],
+    "information-services": ["网络与信息安全管理员", "信息通信网络运行管理员", "5G 网络优化员"],
+    "construction": ["砌筑工", "钢筋工", "混凝土工", "架子工", "建筑信息模型技术员", "焊工"],
+    "government-services": ["政务服务办事员", "社会工作者"],
+    "healthcare": ["医疗护理员", "健康管理师", "医学检验员"],
+    "elderly-care": ["养老护理员", "康复辅助技术咨询师"],
+    "catering": ["中式烹调师", "西式面点师", "餐厅服务员"],
+    "public-transport": ["城市公共交通驾驶员", "公交调度员"],
+    "vehicle-repair": ["汽车维修工", "汽车车身涂装修复工"],
+    "property-management": ["物业管理员", "电梯安装维修工", "智能楼宇管理员"],
+    "landscaping": ["园林绿化工", "花卉园艺工"],
+    "road-maintenance": ["道路养护工", "沥青混凝土摊铺工"],
+}
+
+COMPANY_WORDS = {
+    "chips": ["微电子", "半导体", "集成电路", "芯片"],
+    "innovative-drugs": ["生物医药", "生物科技", "制药", "医药研发"],
+    "smart-manufacturing": ["智能装备", "精密机械", "自动化", "机电"],
+    "civil-aviation": ["航空制造", "航空服务", "航空部件"],
+    "new-vehicles": ["新能源汽车", "汽车科技", "汽车零部件"],
+    "data-port": ["数据科技", "信息技术", "云计算"],
+    "information-services": ["通信技术", "网络科技", "信息服务"],
+    "construction": ["建设工程", "建筑安装", "市政工程"],
+    "government-services": ["政务服务"],
+    "healthcare": ["医疗服务", "医院管理"],
+    "elderly-care": ["养老服务", "颐养院"],
+    "catering": ["餐饮管理", "餐饮服务"],
+    "public-transport": ["公交客运", "交通运输"],
+    "vehicle-repair": ["汽车维修", "汽车服务"],
+    "property-management": ["物业管理", "物业服务"],
+    "landscaping": ["园林绿化", "景观工程"],
+    "road-maintenance": ["道路养护", "市政养护"],
+}
+SUFFIXES = ["有限公司", "股份有限公司", "科技有限公司"]
+LEVEL_WEIGHTS = [(1, 2), (2, 6), (3, 22), (4, 30), (5, 20), (None, 20)]
+
+OTHER_ORGANISATIONS = [
+    ("中共浦东新区委员会", Organisation.Kind.GOVERNMENT, None),
+    ("浦东新区人力资源和社会保障局", Organisation.Kind.GOVERNMENT, None),
+    ("浦东新区科技和经济委员会", Organisation.Kind.GOVERNMENT, None),
+    ("浦东新区建设和交通委员会", Organisation.Kind.GOVERNMENT, None),
+    ("浦东新区卫生健康委员会", Organisation.Kind.GOVERNMENT, None),
+    ("浦东新区民政局", Organisation.Kind.GOVERNMENT, None),
+    ("中国（上海）自由贸易试验区临港新片区管理委员会", Organisation.Kind.DEVELOPMENT_ZONE, "lingang"),
+    ("张江科学城建设管理办公室", Organisation.Kind.DEVELOPMENT_ZONE, "zhangjiang"),
+    ("金桥经济技术开发区管理委员会", Organisation.Kind.DEVELOPMENT_ZONE, "jinqiao"),
+    ("陆家嘴金融贸易区管理委员会", Organisation.Kind.DEVELOPMENT_ZONE, "lujiazui"),
+    ("浦东新区企业服务中心", Organisation.Kind.SERVICE_BODY, None),
+    ("浦东新区城市运行综合管理中心", Organisation.Kind.SERVICE_BODY, None),
+    ("浦东新区集成电路行业协会", Organisation.Kind.ASSOCIATION, "zhangjiang"),
+    ("浦东新区生物医药行业协会", Organisation.Kind.ASSOCIATION, "zhangjiang"),
+    ("浦东新区建筑业协会", Organisation.Kind.ASSOCIATION, None),
+    ("浦东新区职工实训中心", Organisation.Kind.TRAINING_BODY, None),
+    ("上海浦东职业技术学院", Organisation.Kind.TRAINING_BODY, None),
+]
+
+DEMO_ACCOUNTS = [
+    # username, display name, role, how to find the organisation
+    ("admin", "区总工会管理员", Role.PROGRAMME_ADMIN, "union"),
+    ("leader", "区领导", Role.LEADERSHIP, "中共浦东新区委员会"),
+    ("coorganiser", "科经委联络员", Role.CO_ORGANISER, "浦东新区科技和经济委员会"),
+    ("officer", "企业工会干部", Role.ENTERPRISE_OFFICER, "first-enterprise"),
+    ("judge", "裁判员", Role.JUDGE, "浦东新区职工实训中心"),
+    ("worker", "职工", Role.WORKER, "first-enterprise"),
+]
+
+
+@dataclass
+class DemoSummary:
+    organisations: int = 0
+    enterprises: int = 0
+    workers: int = 0
+    accounts: list[tuple[str, str, str]] | None = None
+
+
+def _weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+class NameMaker:
+    """Chinese names weighted by Faker's zh_CN surname frequencies."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.surnames = list(PersonProvider.last_names.keys())
+        self.weights = list(PersonProvider.last_names.values())
+        self.given = list(dict.fromkeys(PersonProvider.first_names))
+
+    def batch(self, n: int) -> list[str]:
+        surnames = self.rng.choices(self.surnames, weights=self.weights, k=n)
+        given = self.given
+        rng = self.rng
+        return [
+            s + (rng.choice(given) + rng.choice(given) if rng.random() < 0.7 else rng.choice(given))
+            for s in surnames
+        ]
+
+
+def credit_code(rng: random.Random, region: str = "310115") -> str:
+    org = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    value = 11 - sum(int(c, 36) * w for c, w in zip(org, weights, strict=True)) % 11
+    org += {10: "X", 11: "0"}.get(value, str(value))
+    body = "91" + region + org
+    return body + uscc.calc_check_digit(body)
+
+
+def id_numbers(rng: random.Random, n: int, taken: Callable[[list[str]], set[str]]) -> list[str]:
+    """``n`` new, valid, distinct 18-character ID numbers."""
+    regions, region_weights = zip(*REGIONS, strict=True)
+    start = dt.date(1966, 1, 1).toordinal()
+    span = dt.date(2005, 12, 31).toordinal() - start
+    out: dict[str, None] = {}
+    while len(out) < n:
+        need = n - len(out)
+        fresh = []
+        for region in rng.choices(regions, weights=region_weights, k=need + need // 50 + 5):
+            birth = dt.date.fromordinal(start + rng.randrange(span))
+            body = f"{region}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+            fresh.append(body + id_check_character(body))
+        clash = taken(fresh)
+        for number in fresh:
+            if number not in clash and number not in out:
+                out[number] = None
+                if len(out) == n:
+                    break
+    return list(out)
+
+
+def _existing_ids(numbers: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(numbers), 900):
+        found.update(
+            Worker.objects.filter(id_number__in=numbers[i : i + 900]).values_list("id_number", flat=True)
+        )
+    return found
+
+
+def ensure_other_organisations() -> int:
+    zones = {z.code: z for z in Zone.objects.all()}
+    created = 0
+    for name, kind, zone in OTHER_ORGANISATIONS:
+        if not Organisation.objects.filter(name=name).exists():
+            Organisation.objects.create(
+                name=name, name_initials=pinyin_initials(name), kind=kind, zone=zones.get(zone or "")
+            )
+            created += 1
+    return created
+
+
+def create_enterprises(rng: random.Random, n: int, progress=None) -> int:
+    industries = list(Industry.objects.all())
+    zones = list(Zone.objects.all())
+    zone_weights = [30 if z.code in {"zhangjiang", "lingang", "jinqiao"} else 8 for z in zones]
+    industry_weights = [12 if i.is_hard_core else 4 for i in industries]
+    taken_names = set(
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list("name", flat=True)
+    )
+    taken_codes = set(Organisation.objects.exclude(credit_code=None).values_list("credit_code", flat=True))
+    prefixes = CompanyProvider.company_prefixes
+    streets = ["张江路", "川沙路", "金桥路", "世纪大道", "浦东大道", "申江路", "龙阳路", "环湖西二路"]
+    batch: list[Organisation] = []
+    made = 0
+    while made < n:
+        industry = rng.choices(industries, weights=industry_weights)[0]
+        zone = rng.choices(zones, weights=zone_weights)[0]
+        word = rng.choice(COMPANY_WORDS.get(industry.code, ["实业"]))
+        name = f"上海{rng.choice(prefixes)}{word}{rng.choice(SUFFIXES)}"
+        if name in taken_names:
+            name = f"上海{rng.choice(prefixes)}{rng.choice(prefixes)}{word}{rng.choice(SUFFIXES)}"
+        if name in taken_names:
+            continue
+        code = credit_code(rng)
+        if code in taken_codes:
+            continue
+        taken_names.add(name)
+        taken_codes.add(code)
+        batch.append(
+            Organisation(
+                name=name,
+                name_initials=pinyin_initials(name),
+                kind=Organisation.Kind.ENTERPRISE,
+                credit_code=code,
+                industry=industry,
+                zone=zone,
+                address=f"上海市浦东新区{rng.choice(streets)}{rng.randrange(1, 3000)}号",
+                contact_name=NameMaker(rng).batch(1)[0],
+            )
+        )
+        made += 1
+        if len(batch) >= 2000:
+            Organisation.objects.bulk_create(batch)
+            if progress:
+                progress(len(batch))
+            batch = []
+    if batch:
+        Organisation.objects.bulk_create(batch)
+        if progress:
+            progress(len(batch))
+    return made
+
+
+def worker_rows(rng: random.Random, n: int, employers: list[tuple[int, str]]) -> Iterator[tuple]:
+    """Rows for :func:`jingsai.people.domain.bulk.insert_worker_rows`."""
+    names = NameMaker(rng).batch(n)
+    numbers = id_numbers(rng, n, _existing_ids)
+    levels, level_weights = zip(*LEVEL_WEIGHTS, strict=True)
+    for name, number in zip(names, numbers, strict=True):
+        employer_id, industry_code = rng.choice(employers)
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if rng.random() < 0.8 else ""
+        yield (
+            name,
+            pinyin_initials(name),
+            number,
+            birth,
+            "M" if int(number[16]) % 2 else "F",
+            employer_id,
+            rng.choice(TRADES.get(industry_code, ["电工"])),
+            rng.choices(levels, weights=level_weights)[0],
+            phone,
+        )
+
+
+def create_workers(rng: random.Random, n: int, *, chunk: int = 20_000, progress=None) -> int:
+    employers = list(
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list("id", "industry__code")
+    )
+    if not employers:
+        return 0
+    inserted = 0
+    remaining = n
+    while remaining > 0:
+        size = min(chunk, remaining)
+        inserted += insert_worker_rows(list(worker_rows(rng, size, employers)))
+        remaining -= size
+        if progress:
+            progress(size)
+    return inserted
+
+
+def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
+    union = Organisation.objects.filter(kind=Organisation.Kind.UNION).order_by("id").first()
+    first_enterprise = (
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).order_by("id").first()
+    )
+    accounts = []
+    for username, display, role, where in DEMO_ACCOUNTS:
+        if where == "union":
+            organisation = union
+        elif where == "first-enterprise":
+            organisation = first_enterprise
+        else:
+            organisation = Organisation.objects.filter(name=where).first()
+        if organisation is None:
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=password, display_name=display)
+            audit.record(actor=None, action="create", obj=user, after=audit.snapshot(user), note="demo account")
+        grant, made = RoleGrant.objects.get_or_create(user=user, role=role, organisation=organisation)
+        if made:
+            audit.record(actor=None, action="create", obj=grant, after=audit.snapshot(grant), note="demo account")
+        if role == Role.WORKER and not Worker.objects.filter(user=user).exists():
+            worker = Worker.objects.filter(employer=organisation, user=None).order_by("id").first()
+            if worker is not None:
+                worker.user = user
+                worker.save(update_fields=["user"])
+        accounts.append((username, str(role.label), organisation.name))
+    return accounts
+
+
+def generate(
+    *, enterprises: int, workers: int, seed: int = 2026, year: int, progress_factory=None
+) -> DemoSummary:
+    """Load the Pudong preset if needed, then add demo organisations, workers and accounts."""
+    rng = random.Random(seed + Organisation.objects.count() + Worker.objects.count())
+    pudong.apply(year=year)
+    summary = DemoSummary()
+    with transaction.atomic():
+        summary.organisations = ensure_other_organisations()
+        bar = progress_factory(enterprises, "enterprises") if progress_factory else None
+        summary.enterprises = create_enterprises(rng, enterprises, progress=bar.update if bar else None)
+        if bar:
+            bar.close()
+        if summary.enterprises:
+            audit.record(
+                actor=None,
+                action="bulk_create",
+                object_type="organisations.organisation",
+                object_repr=f"{summary.enterprises} enterprises",
+                note="demo data",
+            )
+    bar = progress_factory(workers, "workers") if progress_factory else None
+    summary.workers = create_workers(rng, workers, progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    if summary.workers:
+        audit.record(
+            actor=None,
+            action="bulk_create",
+            object_type="people.worker",
+            object_repr=f"{summary.workers} workers",
+            note="demo data",
+        )
+    summary.accounts = ensure_demo_accounts()
+    return summary
