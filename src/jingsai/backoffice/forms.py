@@ -7,8 +7,7 @@ do the change and the audit trail.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from jingsai.access import policy
 from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Zone
@@ -45,7 +44,9 @@ class OrganisationForm(forms.ModelForm):
         code = normalise_credit_code(self.cleaned_data.get("credit_code") or "")
         if code:
             validate_credit_code(code)
-            clash = Organisation.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+            clash = (
+                Organisation.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+            )
             if clash is not None:
                 raise ValidationError(
                     _("This credit code is already registered to %(name)s."),
@@ -105,26 +106,29 @@ class EmployerField(forms.CharField):
 
 
 class WorkerForm(forms.Form):
-    name = forms.CharField(label=_l("name"), max_length=50)
+    name = forms.CharField(label=_("name"), max_length=50)
     id_number = forms.CharField(
-        label=_l("resident ID number"),
+        label=_("resident ID number"),
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
     employer = EmployerField(
-        label=_l("employer"),
-        help_text=_l("The employer's unified social credit code or exact name."),
+        label=_("employer"),
+        help_text=_("The employer's unified social credit code or exact name."),
     )
-    trade = forms.CharField(label=_l("trade"), max_length=50, required=False)
+    trade = forms.CharField(label=_("trade"), max_length=50, required=False)
     skill_level = forms.TypedChoiceField(
-        label=_l("skill level"),
+        label=_("skill level"),
         choices=[("", "—"), *SkillLevel.choices],
         coerce=int,
         empty_value=None,
         required=False,
     )
     phone = forms.CharField(
-        label=_l("phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+        label=_("phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
 
     def __init__(self, *args, user, worker: Worker | None = None, **kwargs):
@@ -140,9 +144,9 @@ class WorkerForm(forms.Form):
             # Personal data is never put back into the page: blank keeps the stored value.
             self.fields["id_number"].required = False
             self.fields["id_number"].widget.attrs["placeholder"] = worker.masked_id_number
-            self.fields["id_number"].help_text = _l("Leave blank to keep the number on record.")
+            self.fields["id_number"].help_text = _("Leave blank to keep the number on record.")
             self.fields["phone"].widget.attrs["placeholder"] = worker.masked_phone
-            self.fields["phone"].help_text = _l("Leave blank to keep the number on record.")
+            self.fields["phone"].help_text = _("Leave blank to keep the number on record.")
             if not self.is_bound:
                 self.initial.update(
                     name=worker.name,
@@ -151,7 +155,9 @@ class WorkerForm(forms.Form):
                     skill_level=worker.skill_level,
                 )
             if self.fields["employer"].disabled:
-                self.fields["employer"].initial = worker.employer.credit_code or worker.employer.name
+                self.fields["employer"].initial = (
+                    worker.employer.credit_code or worker.employer.name
+                )
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
@@ -170,7 +176,7 @@ class WorkerForm(forms.Form):
 
     def changes(self) -> dict:
         """The fields to store: blank personal data on an edit keeps what is on record."""
-        data = {k: v for k, v in self.cleaned_data.items()}
+        data = dict(self.cleaned_data)
         if self.worker is not None:
             for field in ("id_number", "phone"):
                 if data.get(field) is None:
@@ -181,12 +187,12 @@ class WorkerForm(forms.Form):
 
 
 class WorkerSearchForm(forms.Form):
-    q = forms.CharField(label=_l("Search"), required=False, max_length=50)
-    zone = forms.ModelChoiceField(Zone.objects.all(), label=_l("zone"), required=False)
-    industry = forms.ModelChoiceField(Industry.objects.all(), label=_l("industry"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+    zone = forms.ModelChoiceField(Zone.objects.all(), label=_("zone"), required=False)
+    industry = forms.ModelChoiceField(Industry.objects.all(), label=_("industry"), required=False)
     skill_level = forms.TypedChoiceField(
-        label=_l("skill level"),
-        choices=[("", _l("all levels")), *SkillLevel.choices],
+        label=_("skill level"),
+        choices=[("", _("all levels")), *SkillLevel.choices],
         coerce=int,
         empty_value=None,
         required=False,
@@ -195,12 +201,12 @@ class WorkerSearchForm(forms.Form):
 
 
 class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(label=_l("Search"), required=False, max_length=50)
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
     kind = forms.ChoiceField(
-        label=_l("kind"), choices=[("", _l("all kinds")), *Organisation.Kind.choices], required=False
+        label=_("kind"), choices=[("", _("all kinds")), *Organisation.Kind.choices], required=False
     )
-    zone = forms.ModelChoiceField(Zone.objects.all(), label=_l("zone"), required=False)
-    industry = forms.ModelChoiceField(Industry.objects.all(), label=_l("industry"), required=False)
+    zone = forms.ModelChoiceField(Zone.objects.all(), label=_("zone"), required=False)
+    industry = forms.ModelChoiceField(Industry.objects.all(), label=_("industry"), required=False)
 
 
 class BrandForm(forms.ModelForm):

@@ -7,7 +7,9 @@ app_name = "backoffice"
 urlpatterns = [
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
-    path("organisations/export.xlsx", organisations.organisation_export, name="organisation_export"),
+    path(
+        "organisations/export.xlsx", organisations.organisation_export, name="organisation_export"
+    ),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
     path("workers/", workers.worker_list, name="worker_list"),

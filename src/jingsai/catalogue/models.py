@@ -17,7 +17,9 @@ class ProgrammeYear(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000)])
     title = models.CharField(_("title"), max_length=200)
     theme = models.CharField(_("theme"), max_length=200, blank=True)
-    target_enterprises = models.PositiveIntegerField(_("target: enterprises taking part"), default=0)
+    target_enterprises = models.PositiveIntegerField(
+        _("target: enterprises taking part"), default=0
+    )
     target_workers = models.PositiveIntegerField(_("target: workers taking part"), default=0)
 
     class Meta:
@@ -116,7 +118,9 @@ class HonourQuota(models.Model):
     year = models.ForeignKey(
         ProgrammeYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="quotas"
     )
-    category = models.ForeignKey(HonourCategory, verbose_name=_("category"), on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        HonourCategory, verbose_name=_("category"), on_delete=models.PROTECT
+    )
     quota = models.PositiveSmallIntegerField(_("quota"), default=30)
 
     class Meta:

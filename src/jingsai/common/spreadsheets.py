@@ -46,7 +46,8 @@ class XlsxExport:
     def write(self, target) -> int:
         """Write the workbook to a path or binary file; return the number of data rows."""
         workbook = xlsxwriter.Workbook(
-            target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+            target,
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
         )
         sheet = workbook.add_worksheet(self.sheet_name[:31])
         bold = workbook.add_format({"bold": True})

@@ -27,9 +27,7 @@ def validate_phone(value: str) -> None:
                 params={"n": len(phone)},
             )
         if not MOBILE.match(phone):
-            raise ValidationError(
-                _("A mobile number starts with 13 to 19."), code="phone_prefix"
-            )
+            raise ValidationError(_("A mobile number starts with 13 to 19."), code="phone_prefix")
         return
     if not LANDLINE.match(phone):
         raise ValidationError(

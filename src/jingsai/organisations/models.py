@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jingsai.catalogue.models import Industry, Zone
 from jingsai.common.models import TimeStampedModel
-from jingsai.organisations.validators import validate_credit_code
 from jingsai.common.validators import validate_phone
+from jingsai.organisations.validators import validate_credit_code
 
 
 class Organisation(TimeStampedModel):
@@ -27,9 +27,11 @@ class Organisation(TimeStampedModel):
         TRAINING_BODY = "training_body", _("school or training body")
 
     name = models.CharField(_("name"), max_length=200)
-    name_initials = models.CharField(_("pinyin initials"), max_length=32, editable=False, default="")
+    name_initials = models.CharField(
+        _("pinyin initials"), max_length=32, editable=False, default=""
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    credit_code = models.CharField(
+    credit_code = models.CharField(  # noqa: DJ001 (NULL, not "", so that uniqueness skips non-enterprises)
         _("unified social credit code"),
         max_length=18,
         null=True,

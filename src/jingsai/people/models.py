@@ -48,7 +48,10 @@ class RoleGrant(TimeStampedModel):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="grants"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="grants",
     )
 
     class Meta:
@@ -83,7 +86,9 @@ class Worker(TimeStampedModel):
     """A person who works (职工): one row per resident ID number, across enterprises and years."""
 
     name = models.CharField(_("name"), max_length=50)
-    name_initials = models.CharField(_("pinyin initials"), max_length=32, editable=False, default="")
+    name_initials = models.CharField(
+        _("pinyin initials"), max_length=32, editable=False, default=""
+    )
     id_number = models.CharField(
         _("resident ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )

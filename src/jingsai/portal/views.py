@@ -17,9 +17,7 @@ def _programme_figures() -> dict:
     year = ProgrammeYear.objects.first()
     enterprises = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).count()
     workers = Worker.objects.count()
-    by_kind = dict(
-        Organisation.objects.values_list("kind").annotate(n=Count("id")).order_by()
-    )
+    by_kind = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")).order_by())
     return {
         "year": year,
         "enterprises": enterprises,
@@ -49,9 +47,7 @@ def home(request):
         }
         template = "portal/home_officer.html"
     elif role == Role.WORKER:
-        context["worker"] = (
-            policy.workers_visible_to(user).select_related("employer").first()
-        )
+        context["worker"] = policy.workers_visible_to(user).select_related("employer").first()
         template = "portal/home_worker.html"
     elif role in (Role.CO_ORGANISER, Role.JUDGE):
         context["organisations"] = policy.organisations_visible_to(user)

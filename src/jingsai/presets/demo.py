@@ -87,7 +87,11 @@ OTHER_ORGANISATIONS = [
     ("浦东新区建设和交通委员会", Organisation.Kind.GOVERNMENT, None),
     ("浦东新区卫生健康委员会", Organisation.Kind.GOVERNMENT, None),
     ("浦东新区民政局", Organisation.Kind.GOVERNMENT, None),
-    ("中国（上海）自由贸易试验区临港新片区管理委员会", Organisation.Kind.DEVELOPMENT_ZONE, "lingang"),
+    (
+        "中国（上海）自由贸易试验区临港新片区管理委员会",
+        Organisation.Kind.DEVELOPMENT_ZONE,
+        "lingang",
+    ),
     ("张江科学城建设管理办公室", Organisation.Kind.DEVELOPMENT_ZONE, "zhangjiang"),
     ("金桥经济技术开发区管理委员会", Organisation.Kind.DEVELOPMENT_ZONE, "jinqiao"),
     ("陆家嘴金融贸易区管理委员会", Organisation.Kind.DEVELOPMENT_ZONE, "lujiazui"),
@@ -178,7 +182,9 @@ def _existing_ids(numbers: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(numbers), 900):
         found.update(
-            Worker.objects.filter(id_number__in=numbers[i : i + 900]).values_list("id_number", flat=True)
+            Worker.objects.filter(id_number__in=numbers[i : i + 900]).values_list(
+                "id_number", flat=True
+            )
         )
     return found
 
@@ -189,7 +195,10 @@ def ensure_other_organisations() -> int:
     for name, kind, zone in OTHER_ORGANISATIONS:
         if not Organisation.objects.filter(name=name).exists():
             Organisation.objects.create(
-                name=name, name_initials=pinyin_initials(name), kind=kind, zone=zones.get(zone or "")
+                name=name,
+                name_initials=pinyin_initials(name),
+                kind=kind,
+                zone=zones.get(zone or ""),
             )
             created += 1
     return created
@@ -201,11 +210,24 @@ def create_enterprises(rng: random.Random, n: int, progress=None) -> int:
     zone_weights = [30 if z.code in {"zhangjiang", "lingang", "jinqiao"} else 8 for z in zones]
     industry_weights = [12 if i.is_hard_core else 4 for i in industries]
     taken_names = set(
-        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list("name", flat=True)
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list(
+            "name", flat=True
+        )
     )
-    taken_codes = set(Organisation.objects.exclude(credit_code=None).values_list("credit_code", flat=True))
+    taken_codes = set(
+        Organisation.objects.exclude(credit_code=None).values_list("credit_code", flat=True)
+    )
     prefixes = CompanyProvider.company_prefixes
-    streets = ["张江路", "川沙路", "金桥路", "世纪大道", "浦东大道", "申江路", "龙阳路", "环湖西二路"]
+    streets = [
+        "张江路",
+        "川沙路",
+        "金桥路",
+        "世纪大道",
+        "浦东大道",
+        "申江路",
+        "龙阳路",
+        "环湖西二路",
+    ]
     batch: list[Organisation] = []
     made = 0
     while made < n:
@@ -271,7 +293,9 @@ def worker_rows(rng: random.Random, n: int, employers: list[tuple[int, str]]) ->
 
 def create_workers(rng: random.Random, n: int, *, chunk: int = 20_000, progress=None) -> int:
     employers = list(
-        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list("id", "industry__code")
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list(
+            "id", "industry__code"
+        )
     )
     if not employers:
         return 0
@@ -303,11 +327,27 @@ def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> list[tuple[str, str, 
             continue
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username=username, password=password, display_name=display)
-            audit.record(actor=None, action="create", obj=user, after=audit.snapshot(user), note="demo account")
-        grant, made = RoleGrant.objects.get_or_create(user=user, role=role, organisation=organisation)
+            user = User.objects.create_user(
+                username=username, password=password, display_name=display
+            )
+            audit.record(
+                actor=None,
+                action="create",
+                obj=user,
+                after=audit.snapshot(user),
+                note="demo account",
+            )
+        grant, made = RoleGrant.objects.get_or_create(
+            user=user, role=role, organisation=organisation
+        )
         if made:
-            audit.record(actor=None, action="create", obj=grant, after=audit.snapshot(grant), note="demo account")
+            audit.record(
+                actor=None,
+                action="create",
+                obj=grant,
+                after=audit.snapshot(grant),
+                note="demo account",
+            )
         if role == Role.WORKER and not Worker.objects.filter(user=user).exists():
             worker = Worker.objects.filter(employer=organisation, user=None).order_by("id").first()
             if worker is not None:
@@ -327,7 +367,9 @@ def generate(
     with transaction.atomic():
         summary.organisations = ensure_other_organisations()
         bar = progress_factory(enterprises, "enterprises") if progress_factory else None
-        summary.enterprises = create_enterprises(rng, enterprises, progress=bar.update if bar else None)
+        summary.enterprises = create_enterprises(
+            rng, enterprises, progress=bar.update if bar else None
+        )
         if bar:
             bar.close()
         if summary.enterprises:

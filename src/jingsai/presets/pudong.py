@@ -131,7 +131,9 @@ HONOUR_CATEGORIES = [
 QUOTA = 30
 
 
-def _ensure(model, lookup: dict[str, Any], defaults: dict[str, Any], created: Counter, actor) -> Any:
+def _ensure(
+    model, lookup: dict[str, Any], defaults: dict[str, Any], created: Counter, actor
+) -> Any:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **defaults)
@@ -187,7 +189,13 @@ def apply(*, year: int, actor=None) -> Counter:
         _ensure(
             HonourCategory,
             {"code": code},
-            {"name": name, "name_en": name_en, "kind": kind, "default_quota": QUOTA, "order": order},
+            {
+                "name": name,
+                "name_en": name_en,
+                "kind": kind,
+                "default_quota": QUOTA,
+                "order": order,
+            },
             created,
             actor,
         )

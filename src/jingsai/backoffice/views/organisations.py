@@ -32,7 +32,9 @@ def filtered_organisations(user, params):
         queryset = queryset.filter(industry=data["industry"])
     term = classify_search(data["q"])
     if term.kind == "initials":
-        return form, queryset.filter(prefix_q("name_initials", term.value)).order_by("name_initials", "id")
+        return form, queryset.filter(prefix_q("name_initials", term.value)).order_by(
+            "name_initials", "id"
+        )
     if term.kind == "name":
         code = term.value.upper()
         if len(code) == 18 and code.isalnum():
@@ -105,9 +107,13 @@ def organisation_create(request):
     if request.method == "POST" and form.is_valid():
         organisation = _save(request, form)
         if organisation is not None:
-            messages.success(request, _("Organisation %(name)s created.") % {"name": organisation.name})
+            messages.success(
+                request, _("Organisation %(name)s created.") % {"name": organisation.name}
+            )
             return redirect("backoffice:organisation_detail", pk=organisation.pk)
-    return render(request, "backoffice/organisation_form.html", {"form": form, "organisation": None})
+    return render(
+        request, "backoffice/organisation_form.html", {"form": form, "organisation": None}
+    )
 
 
 @requires(policy.can_browse_organisations)

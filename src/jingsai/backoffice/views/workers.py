@@ -41,7 +41,9 @@ def filtered_workers(user, params):
         queryset = queryset.filter(skill_level=data["skill_level"])
     term = classify_search(data["q"])
     if term.kind == "initials":
-        return form, queryset.filter(prefix_q("name_initials", term.value)).order_by("name_initials", "id")
+        return form, queryset.filter(prefix_q("name_initials", term.value)).order_by(
+            "name_initials", "id"
+        )
     if term.kind == "name":
         return form, queryset.filter(prefix_q("name", term.value)).order_by("name", "id")
     return form, queryset.order_by("-id")
@@ -136,7 +138,9 @@ def worker_create(request):
 @sensitive_post_parameters("id_number", "phone")
 @requires(policy.can_browse_workers)
 def worker_edit(request, pk):
-    worker = get_visible_or_404(policy.workers_visible_to(request.user).select_related("employer"), pk=pk)
+    worker = get_visible_or_404(
+        policy.workers_visible_to(request.user).select_related("employer"), pk=pk
+    )
     if not policy.can_change_worker(request.user, worker):
         raise PermissionDenied
     form = WorkerForm(request.POST or None, user=request.user, worker=worker)

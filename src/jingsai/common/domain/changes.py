@@ -4,24 +4,26 @@ Domain services call these so that every governed change is validated, saved
 and written to the audit trail in one transaction.
 """
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models, transaction
 
 from jingsai.common.domain import audit
 
-M = TypeVar("M", bound=models.Model)
 
-
-def create_audited(instance: M, *, actor: Any, note: str = "") -> M:
+def create_audited[M: models.Model](instance: M, *, actor: Any, note: str = "") -> M:
     with transaction.atomic():
         instance.full_clean()
         instance.save()
-        audit.record(actor=actor, action="create", obj=instance, after=audit.snapshot(instance), note=note)
+        audit.record(
+            actor=actor, action="create", obj=instance, after=audit.snapshot(instance), note=note
+        )
     return instance
 
 
-def update_audited(instance: M, *, actor: Any, changes: dict[str, Any], note: str = "") -> M:
+def update_audited[M: models.Model](
+    instance: M, *, actor: Any, changes: dict[str, Any], note: str = ""
+) -> M:
     """Apply ``changes`` (field → value) to ``instance``; records before and after."""
     with transaction.atomic():
         before = audit.snapshot(type(instance)._default_manager.get(pk=instance.pk))

@@ -35,7 +35,7 @@ def worker_insert_sql() -> str:
     columns = [*WORKER_COLUMNS, "created_at", "updated_at"]
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+    return f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608 (quoted identifiers, no input)
 
 
 def insert_worker_rows(rows: Iterable[Sequence], *, now: dt.datetime | None = None) -> int:

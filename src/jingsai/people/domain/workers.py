@@ -1,7 +1,7 @@
 """Registering and changing workers.
 
 One worker per resident ID number: registering a number that exists already
-fails with :class:`DuplicateWorker`, which names the existing worker (masked).
+fails with :class:`DuplicateWorkerError`, which names the existing worker (masked).
 Birth date and gender are always derived from the ID number.
 """
 
@@ -17,7 +17,7 @@ from jingsai.people.models import Worker
 from jingsai.people.validators import normalise_id_number, parse_id_number
 
 
-class DuplicateWorker(ValidationError):
+class DuplicateWorkerError(ValidationError):
     def __init__(self, existing: Worker):
         self.existing = existing
         super().__init__(
@@ -69,7 +69,7 @@ def register_worker(*, actor: Any, note: str = "", **fields: Any) -> Worker:
     data = _normalise(fields)
     existing = find_worker_by_id_number(data.get("id_number", ""))
     if existing is not None:
-        raise DuplicateWorker(existing)
+        raise DuplicateWorkerError(existing)
     return create_audited(Worker(**data), actor=actor, note=note)
 
 
@@ -78,7 +78,7 @@ def update_worker(*, actor: Any, worker: Worker, note: str = "", **changes: Any)
     if "id_number" in data:
         existing = find_worker_by_id_number(data["id_number"])
         if existing is not None and existing.pk != worker.pk:
-            raise DuplicateWorker(existing)
+            raise DuplicateWorkerError(existing)
     return update_audited(worker, actor=actor, changes=data, note=note)
 
 

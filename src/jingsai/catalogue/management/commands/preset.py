@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", help=f"one of: {', '.join(PRESETS)}")
-        parser.add_argument("--year", type=int, default=None, help="programme year (default: this year)")
+        parser.add_argument(
+            "--year", type=int, default=None, help="programme year (default: this year)"
+        )
 
     def handle(self, *args, name, year, **options):
         preset = PRESETS.get(name)

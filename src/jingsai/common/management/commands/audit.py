@@ -18,5 +18,7 @@ class Command(BaseCommand):
         if problems:
             for problem in problems:
                 self.stderr.write(f"TAMPERED {problem.kind}: {problem.message}")
-            raise CommandError(f"audit trail check failed: {len(problems)} problem(s) in {total} records")
+            raise CommandError(
+                f"audit trail check failed: {len(problems)} problem(s) in {total} records"
+            )
         self.stdout.write(self.style.SUCCESS(f"audit trail intact: {total} records verified"))

@@ -19,7 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, enterprises, workers, seed, year, quiet, **options):
         def bar(total, unit):
-            return tqdm(total=total, unit=f" {unit}", disable=quiet, file=self.stderr._out, dynamic_ncols=True)
+            return tqdm(
+                total=total,
+                unit=f" {unit}",
+                disable=quiet,
+                file=self.stderr._out,
+                dynamic_ncols=True,
+            )
 
         summary = demo.generate(
             enterprises=enterprises,

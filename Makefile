@@ -1,0 +1,13 @@
+.PHONY: demo test bench lint format ci
+demo:   ## set up and start the platform with demo data
+	bash scripts/start-demo.sh
+test:   ## lint and run the whole test suite (DATABASE_URL picks the database)
+	bash scripts/test.sh
+bench:  ## benchmarks at Pudong scale; figures go to benchmarks/results.json and .md
+	bash scripts/bench.sh
+lint:
+	.venv/bin/ruff check src tests
+format:
+	.venv/bin/ruff format src tests && .venv/bin/ruff check --fix src tests
+ci:     ## what CI runs
+	bash .ci/run

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The README's first command: set up and start Jingsai with the Pudong preset and demo data on SQLite.
+source "$(dirname "$0")/_env.sh"
+
+export DEBUG=1
+export JINGSAI_DATA_DIR="${JINGSAI_DATA_DIR:-$PWD/var}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+unset DATABASE_URL
+
+echo "==> Installing the locked dependencies (uv sync --frozen)"
+"$UV" sync --frozen --no-dev --python "$PYTHON"
+JINGSAI=.venv/bin/jingsai
+
+echo "==> Creating the SQLite database in $JINGSAI_DATA_DIR"
+"$JINGSAI" migrate --no-input -v0
+echo "==> Loading the Pudong preset"
+"$JINGSAI" preset pudong
+if [ "$("$JINGSAI" shell -c 'from jingsai.people.models import Worker; print(Worker.objects.count())')" = "0" ]; then
+  echo "==> Adding demo data"
+  "$JINGSAI" demo-data --enterprises "${DEMO_ENTERPRISES:-300}" --workers "${DEMO_WORKERS:-20000}"
+else
+  echo "==> Demo data already present"
+  "$JINGSAI" demo-data --enterprises 0 --workers 0 --quiet >/dev/null
+fi
+
+cat <<INFO
+
+  Jingsai is starting at  http://$HOST:$PORT/
+  Demo logins (password for all: jingsai-demo-2026):
+    admin        programme admin (浦东新区总工会)
+    leader       leadership (read-only)
+    coorganiser  co-organiser staff
+    officer      enterprise officer (one demo enterprise)
+    judge        judge
+    worker       worker
+  Stop with Ctrl-C. Data is kept in $JINGSAI_DATA_DIR.
+
+INFO
+exec "$JINGSAI" runserver "$HOST:$PORT"

@@ -1,0 +1,195 @@
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from python_calamine import CalamineWorkbook
+
+from jingsai.common.models import AuditEntry
+from jingsai.people.models import Worker
+from tests.factories import WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def table(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+def test_register_worker_derives_birth_date_and_gender(client_for, world):
+    client = client_for("admin")
+    response = client.post(
+        "/office/workers/new/",
+        {
+            "name": "周七",
+            "id_number": "310115196503150028",
+            "employer": world["ours"].credit_code,
+            "trade": "焊工",
+            "skill_level": "2",
+            "phone": "13900002222",
+        },
+    )
+    worker = Worker.objects.get(id_number="310115196503150028")
+    assert response.status_code == 302
+    assert (worker.birth_date.isoformat(), worker.gender, worker.name_initials) == (
+        "1965-03-15",
+        "F",
+        "zq",
+    )
+    assert AuditEntry.objects.filter(
+        object_type="people.worker", object_id=str(worker.pk), action="create"
+    ).exists()
+
+
+def test_invalid_id_number_is_refused_in_chinese_and_input_kept(client_for, world):
+    client = client_for("admin")
+    response = client.post(
+        "/office/workers/new/",
+        {
+            "name": "周七",
+            "id_number": "310115196503150029",
+            "employer": world["ours"].credit_code,
+            "trade": "焊工",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "身份证号" in page and "校验" in page
+    assert (
+        'value="周七"' in page and 'value="焊工"' in page and 'value="310115196503150029"' in page
+    )
+    assert not Worker.objects.filter(name="周七").exists()
+
+
+def test_invalid_phone_is_refused_with_field_message(client_for, world):
+    client = client_for("admin")
+    response = client.post(
+        "/office/workers/new/",
+        {
+            "name": "周七",
+            "id_number": "310115196503150028",
+            "employer": world["ours"].credit_code,
+            "phone": "1391234",
+        },
+    )
+    assert "id_phone_errors" in response.content.decode()
+    assert not Worker.objects.filter(name="周七").exists()
+
+
+def test_duplicate_id_number_names_the_existing_worker_masked(client_for, world):
+    client = client_for("officer")
+    existing = world["their_worker"]
+    response = client.post(
+        "/office/workers/new/", {"name": "冒名", "id_number": existing.id_number}
+    )
+    page = response.content.decode()
+    message = page[page.index('id="id_id_number_errors"') :]
+    message = message[: message.index("</ul>")]
+    assert existing.masked_id_number in message
+    assert existing.id_number not in message
+    assert "李四" in message
+    assert Worker.objects.filter(id_number=existing.id_number).count() == 1
+
+
+def test_edit_keeps_id_number_when_left_blank(client_for, world):
+    client = client_for("officer")
+    worker = world["our_worker"]
+    response = client.post(
+        f"/office/workers/{worker.pk}/edit/",
+        {"name": "张三丰", "id_number": "", "trade": "钳工", "phone": ""},
+    )
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.trade == "钳工" and worker.phone == "13912345678"
+
+
+def test_officer_pages_show_masked_personal_data(client_for, world):
+    worker = world["our_worker"]
+    for url in (
+        "/office/workers/",
+        f"/office/workers/{worker.pk}/",
+        f"/office/workers/{worker.pk}/edit/",
+    ):
+        page = client_for("officer").get(url).content.decode()
+        assert worker.id_number not in page, url
+        assert worker.phone not in page, url
+
+
+def test_admin_sees_full_id_number_only_on_worker_page(client_for, world):
+    worker = world["our_worker"]
+    client = client_for("admin")
+    assert worker.id_number in client.get(f"/office/workers/{worker.pk}/").content.decode()
+    assert worker.id_number not in client.get("/office/workers/").content.decode()
+    assert worker.id_number not in client.get(f"/office/workers/{worker.pk}/edit/").content.decode()
+
+
+def test_id_number_search_redirects_without_number_in_url(client_for, world):
+    worker = world["their_worker"]
+    response = client_for("admin").post("/office/workers/", {"q": worker.id_number})
+    assert response.status_code == 302
+    assert response["Location"] == f"/office/workers/{worker.pk}/"
+    assert worker.id_number not in response["Location"]
+
+
+def test_id_number_search_outside_scope_finds_nothing(client_for, world):
+    response = client_for("officer").post(
+        "/office/workers/", {"q": world["their_worker"].id_number}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/office/workers/"
+    assert "李四" not in response.content.decode()
+
+
+def test_name_and_initials_search(client_for, world):
+    client = client_for("admin")
+    response = client.post("/office/workers/", {"q": "张三"})
+    assert response["Location"].endswith("?q=%E5%BC%A0%E4%B8%89")
+    page = table(client.get(response["Location"]))
+    assert "张三丰" in page and "李四" not in page
+    page = table(client.get("/office/workers/?q=zsf"))
+    assert "张三丰" in page and "李四" not in page
+
+
+def test_filter_by_skill_level_and_zone(client_for, world):
+    from jingsai.catalogue.models import Zone
+
+    zone = Zone.objects.get(code="zhangjiang")
+    world["ours"].zone = zone
+    world["ours"].save()
+    WorkerFactory(employer=world["theirs"], name="钱八", skill_level=1)
+    client = client_for("admin")
+    page = table(client.get(f"/office/workers/?zone={zone.pk}"))
+    assert "张三丰" in page and "李四" not in page
+    page = table(client.get("/office/workers/?skill_level=1"))
+    assert "钱八" in page and "张三丰" not in page
+
+
+def test_export_neutralises_formulas_and_masks(client_for, world):
+    WorkerFactory(employer=world["ours"], name="=HYPERLINK(1)", trade="+SUM(A1)")
+    response = client_for("admin").get("/office/workers/export.xlsx")
+    data = b"".join(response.streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    by_name = {row[1]: row for row in rows[1:]}
+    assert "'=HYPERLINK(1)" in by_name
+    assert by_name["'=HYPERLINK(1)"][6] == "'+SUM(A1)"
+    assert by_name["张三丰"][2] == world["our_worker"].masked_id_number
+
+
+def test_worker_list_query_count_does_not_grow(client_for, world):
+    client = client_for("admin")
+    client.get("/office/workers/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/office/workers/")
+    WorkerFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/office/workers/")
+    assert len(few) == len(many)
+
+
+def test_admin_deletes_worker_with_audit(client_for, world):
+    worker = world["their_worker"]
+    response = client_for("admin").post(f"/office/workers/{worker.pk}/delete/")
+    assert response.status_code == 302
+    assert not Worker.objects.filter(pk=worker.pk).exists()
+    entry = AuditEntry.objects.filter(action="delete", object_id=str(worker.pk)).get()
+    assert entry.before["name"] == "李四"

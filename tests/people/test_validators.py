@@ -1,0 +1,89 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from jingsai.common.validators import validate_phone
+from jingsai.organisations.validators import validate_credit_code
+from jingsai.people.validators import parse_id_number
+
+
+@pytest.mark.parametrize(
+    ("number", "birth", "gender"),
+    [
+        ("11010519491231002X", dt.date(1949, 12, 31), "F"),  # the GB 11643 example, check X
+        ("310115198001011238", dt.date(1980, 1, 1), "M"),  # Pudong, born before 310115 existed
+        ("310115196503150028", dt.date(1965, 3, 15), "F"),
+        ("440304199912315676", dt.date(1999, 12, 31), "M"),
+        ("310115200002290048", dt.date(2000, 2, 29), "F"),  # leap day
+        ("11010519491231002x", dt.date(1949, 12, 31), "F"),  # lower-case x accepted
+    ],
+)
+def test_id_number_valid_gives_birth_date_and_gender(number, birth, gender):
+    parsed = parse_id_number(number)
+    assert parsed.birth_date == birth
+    assert parsed.gender == gender
+    assert parsed.number == number.upper()
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("110105194912310021", "id_checksum"),  # right shape, wrong check character
+        ("310115198001011239", "id_checksum"),
+        ("31011519800101123", "id_length"),
+        ("3101151980010112380", "id_length"),
+        ("31011519800101123A", "id_format"),
+        ("990115198001011238", "id_province"),
+        ("310115199902301234", "id_birth_date"),  # 30 February
+        ("310115210001011234", "id_birth_date"),  # in the future
+        ("310115180001011234", "id_birth_date"),  # before 1900
+    ],
+)
+def test_id_number_invalid_is_refused_with_reason(number, code):
+    with pytest.raises(ValidationError) as error:
+        parse_id_number(number, today=dt.date(2026, 11, 26))
+    assert error.value.code == code
+
+
+def test_id_number_message_is_chinese_by_default():
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        parse_id_number("110105194912310021")
+    assert "校验" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "code", ["91110000600037341L", "91310115MA1H7GQX24", "91310000607220853U", "123101154250002349"]
+)
+def test_credit_code_valid(code):
+    validate_credit_code(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("91110000600037341M", "credit_code_checksum"),
+        ("91310115MA1H7GQX25", "credit_code_checksum"),
+        ("9131011", "credit_code_length"),
+        ("91310115MA1H7GQI24", "credit_code_format"),  # I is not allowed
+    ],
+)
+def test_credit_code_invalid(code, reason):
+    with pytest.raises(ValidationError) as error:
+        validate_credit_code(code)
+    assert error.value.code == reason
+
+
+@pytest.mark.parametrize(
+    "phone", ["13912345678", "+86 139 1234 5678", "021-58881234", "02158881234"]
+)
+def test_phone_valid(phone):
+    validate_phone(phone)
+
+
+@pytest.mark.parametrize("phone", ["1391234567", "12912345678", "58881234", "abc"])
+def test_phone_invalid(phone):
+    with pytest.raises(ValidationError):
+        validate_phone(phone)
