@@ -1,8 +1,10 @@
 """Bulk insertion of worker rows, for demo data and large roster loads.
 
-Rows go in through the database connection's ``executemany`` with one prepared
-INSERT per chunk, inside one transaction per chunk: at a million rows this runs
-at the speed of the database driver rather than of model instances. Rows whose
+On SQLite rows go in through the connection's ``executemany`` with one
+prepared INSERT per chunk; on PostgreSQL through ``COPY`` into a temporary
+staging table and one ``INSERT … SELECT``. Each chunk is one transaction: at a
+million rows this runs at the speed of the database driver rather than of
+model instances. Rows whose
 ID number exists already are skipped (``ON CONFLICT DO NOTHING``). Callers
 validate the rows first; this function only stores them.
 """
@@ -45,7 +47,30 @@ def insert_worker_rows(rows: Iterable[Sequence], *, now: dt.datetime | None = No
         stamp_value = stamp.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
     else:
         stamp_value = stamp
+    if connection.vendor == "postgresql":
+        return _copy_worker_rows(rows, stamp)
     sql = worker_insert_sql()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, [(*row, stamp_value, stamp_value) for row in rows])
         return max(cursor.rowcount, 0)
+
+
+def _copy_worker_rows(rows: Iterable[Sequence], stamp: dt.datetime) -> int:
+    quote = connection.ops.quote_name
+    table = quote(Worker._meta.db_table)
+    names = ", ".join(quote(c) for c in (*WORKER_COLUMNS, "created_at", "updated_at"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE worker_staging ON COMMIT DROP AS "  # noqa: S608 (quoted identifiers)
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY worker_staging ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, stamp, stamp))
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM worker_staging "  # noqa: S608
+            "ON CONFLICT DO NOTHING"
+        )
+        inserted = max(cursor.rowcount, 0)
+        cursor.execute("DROP TABLE worker_staging")
+        return inserted

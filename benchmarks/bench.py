@@ -1,0 +1,262 @@
+"""Benchmarks at Pudong scale (issue 2): demo-data insertion and worker list pages.
+
+Usage: python benchmarks/bench.py [--enterprises 10000] [--workers 1000000]
+The database comes from DATABASE_URL (SQLite under JINGSAI_DATA_DIR when unset);
+it must be empty (scripts/bench.sh makes fresh ones). Figures are merged into
+benchmarks/results.json under the database vendor, and benchmarks/results.md is
+rewritten from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pathlib
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingsai.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from jingsai.catalogue.models import Industry, Zone  # noqa: E402
+from jingsai.organisations.models import Organisation  # noqa: E402
+from jingsai.people.domain.bulk import WORKER_COLUMNS, insert_worker_rows  # noqa: E402
+from jingsai.people.models import Worker  # noqa: E402
+from jingsai.presets import demo, pudong  # noqa: E402
+
+HERE = pathlib.Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+TARGET_RATIO = 0.5
+TARGET_P95_MS = 150.0
+CHUNK = 20_000
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class RawBaseline:
+    """The same rows into an empty copy of the worker table, through the bare driver."""
+
+    def __init__(self):
+        self.elapsed = 0.0
+        self.rows = 0
+        if connection.vendor == "sqlite":
+            self.dir = tempfile.TemporaryDirectory()
+            self.db = sqlite3.connect(pathlib.Path(self.dir.name) / "raw.sqlite3")
+            self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = 'people_worker' AND sql IS NOT NULL"
+                )
+                for (sql,) in cursor.fetchall():
+                    self.db.execute(sql)
+            self.db.commit()
+            columns = [*WORKER_COLUMNS, "created_at", "updated_at"]
+            self.sql = (
+                f"INSERT INTO people_worker ({', '.join(columns)}) "  # noqa: S608
+                f"VALUES ({', '.join('?' * len(columns))})"
+            )
+        else:
+            import psycopg
+
+            settings = connection.settings_dict
+            self.db = psycopg.connect(
+                host=settings["HOST"] or "127.0.0.1",
+                port=settings["PORT"] or 5432,
+                user=settings["USER"],
+                dbname=settings["NAME"],
+                password=settings["PASSWORD"] or None,
+            )
+            with self.db.cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS raw_worker")
+                cursor.execute("CREATE TABLE raw_worker (LIKE people_worker INCLUDING ALL)")
+            self.db.commit()
+            columns = [*WORKER_COLUMNS, "created_at", "updated_at"]
+            self.sql = (
+                f"INSERT INTO raw_worker ({', '.join(columns)}) "  # noqa: S608
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
+            )
+
+    def insert(self, rows: list[tuple]) -> None:
+        stamp = timezone.now()
+        value = stamp.replace(tzinfo=None).isoformat(" ") if connection.vendor == "sqlite" else stamp
+        params = [(*row, value, value) for row in rows]
+        start = time.perf_counter()
+        if connection.vendor == "sqlite":
+            self.db.executemany(self.sql, params)
+            self.db.commit()
+        else:
+            with self.db.cursor() as cursor:
+                cursor.executemany(self.sql, params)
+            self.db.commit()
+        self.elapsed += time.perf_counter() - start
+        self.rows += len(rows)
+
+    def close(self) -> None:
+        if connection.vendor != "sqlite":
+            with self.db.cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS raw_worker")
+            self.db.commit()
+        self.db.close()
+
+
+def load(enterprises: int, workers: int) -> dict:
+    call_command("migrate", verbosity=0)
+    pudong.apply(year=2026)
+    rng = random.Random(2026)
+    demo.ensure_other_organisations()
+    start = time.perf_counter()
+    demo.create_enterprises(rng, enterprises)
+    enterprise_seconds = time.perf_counter() - start
+    employers = list(
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list(
+            "id", "industry__code"
+        )
+    )
+    raw = RawBaseline()
+    ours = 0.0
+    generated = 0.0
+    done = 0
+    while done < workers:
+        size = min(CHUNK, workers - done)
+        start = time.perf_counter()
+        rows = list(demo.worker_rows(rng, size, employers))
+        generated += time.perf_counter() - start
+        # alternate the order so neither side always runs on a warmer cache
+        if (done // CHUNK) % 2:
+            raw.insert(rows)
+        start = time.perf_counter()
+        insert_worker_rows(rows)
+        ours += time.perf_counter() - start
+        if not (done // CHUNK) % 2:
+            raw.insert(rows)
+        done += size
+        if done % 200_000 == 0 or done == workers:
+            log(f"  {done:,} workers: ours {done / ours:,.0f} rows/s, raw {done / raw.elapsed:,.0f} rows/s")
+    raw.close()
+    demo.ensure_demo_accounts()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {
+        "enterprises": Organisation.objects.filter(kind="enterprise").count(),
+        "workers": Worker.objects.count(),
+        "enterprise_insert_seconds": round(enterprise_seconds, 2),
+        "worker_generate_seconds": round(generated, 2),
+        "worker_insert_seconds": round(ours, 2),
+        "worker_insert_rows_per_second": round(workers / ours),
+        "raw_baseline": "sqlite3.executemany" if connection.vendor == "sqlite" else "psycopg executemany",
+        "raw_insert_seconds": round(raw.elapsed, 2),
+        "raw_insert_rows_per_second": round(workers / raw.elapsed),
+        "insert_rate_ratio": round(raw.elapsed / ours, 3),
+        "insert_rate_ratio_target": TARGET_RATIO,
+    }
+
+
+def time_requests(client: Client, url: str, n: int = 50) -> dict:
+    response = client.get(url)  # warm-up
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    times.sort()
+    return {
+        "url": url,
+        "requests": n,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(0.95 * n) - 1], 1),
+        "max_ms": round(times[-1], 1),
+        "target_p95_ms": TARGET_P95_MS,
+    }
+
+
+def pages() -> dict:
+    client = Client()
+    client.force_login(
+        demo.User.objects.get(username="admin")  # the programme admin sees all workers
+    )
+    zone = Zone.objects.get(code="zhangjiang")
+    industry = Industry.objects.get(code="chips")
+    return {
+        "first_page": time_requests(client, "/office/workers/"),
+        "filtered_page": time_requests(client, f"/office/workers/?zone={zone.pk}&skill_level=3"),
+        "filtered_page_industry_level1": time_requests(
+            client, f"/office/workers/?industry={industry.pk}&skill_level=1"
+        ),
+        "name_search": time_requests(client, "/office/workers/?q=张伟"),
+        "initials_search": time_requests(client, "/office/workers/?q=wjh"),
+        "deep_page_200": time_requests(client, "/office/workers/?page=200"),
+    }
+
+
+def write(vendor: str, figures: dict) -> None:
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[vendor] = figures
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    lines = ["# Benchmark results", "", "Written by `scripts/bench.sh`; figures per database.", ""]
+    for name, data in results.items():
+        load_ = data["load"]
+        lines += [
+            f"## {name} — {data['measured_at']} on {data['machine']}",
+            "",
+            f"{load_['enterprises']:,} enterprises, {load_['workers']:,} workers.",
+            "",
+            "| figure | value | target |",
+            "|---|---|---|",
+            f"| worker insertion, ours | {load_['worker_insert_rows_per_second']:,} rows/s | |",
+            f"| worker insertion, {load_['raw_baseline']} | {load_['raw_insert_rows_per_second']:,} rows/s | |",
+            f"| insertion rate ratio (ours / raw) | {load_['insert_rate_ratio']} | ≥ {TARGET_RATIO} |",
+        ]
+        for key, page in data["pages"].items():
+            lines.append(
+                f"| {key} `{page['url']}` p95 (median) over {page['requests']} | "
+                f"{page['p95_ms']} ms ({page['median_ms']} ms) | ≤ {TARGET_P95_MS:.0f} ms |"
+            )
+        lines.append("")
+    (HERE / "results.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--enterprises", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=1_000_000)
+    parser.add_argument("--pages-only", action="store_true", help="reuse the loaded database")
+    args = parser.parse_args()
+    vendor = connection.vendor
+    log(f"== {vendor}: {args.enterprises:,} enterprises, {args.workers:,} workers")
+    previous = json.loads(RESULTS.read_text()).get(vendor, {}) if RESULTS.exists() else {}
+    figures = {
+        "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "load": previous.get("load") if args.pages_only else load(args.enterprises, args.workers),
+    }
+    figures["pages"] = pages()
+    for key, page in figures["pages"].items():
+        log(f"  {key}: p95 {page['p95_ms']} ms, median {page['median_ms']} ms")
+    write(vendor, figures)
+
+
+if __name__ == "__main__":
+    main()
