@@ -16,13 +16,8 @@ echo "==> Creating the SQLite database in $JINGSAI_DATA_DIR"
 "$JINGSAI" migrate --no-input -v0
 echo "==> Loading the Pudong preset"
 "$JINGSAI" preset pudong
-if [ "$("$JINGSAI" shell -c 'from jingsai.people.models import Worker; print(Worker.objects.count())')" = "0" ]; then
-  echo "==> Adding demo data"
-  "$JINGSAI" demo-data --enterprises "${DEMO_ENTERPRISES:-300}" --workers "${DEMO_WORKERS:-20000}"
-else
-  echo "==> Demo data already present"
-  "$JINGSAI" demo-data --enterprises 0 --workers 0 --quiet >/dev/null
-fi
+echo "==> Adding demo data and demo accounts"
+"$JINGSAI" demo-data --if-empty --enterprises "${DEMO_ENTERPRISES:-300}" --workers "${DEMO_WORKERS:-20000}"
 
 cat <<INFO
 
@@ -37,4 +32,4 @@ cat <<INFO
   Stop with Ctrl-C. Data is kept in $JINGSAI_DATA_DIR.
 
 INFO
-exec "$JINGSAI" runserver "$HOST:$PORT"
+exec "$JINGSAI" runserver --noreload "$HOST:$PORT"

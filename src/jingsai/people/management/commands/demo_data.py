@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from tqdm import tqdm
 
+from jingsai.people.models import Worker
 from jingsai.presets import demo
 
 
@@ -16,8 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--year", type=int, default=None)
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="add enterprises and workers only when there are no workers yet",
+        )
 
-    def handle(self, *args, enterprises, workers, seed, year, quiet, **options):
+    def handle(self, *args, enterprises, workers, seed, year, quiet, if_empty, **options):
+        if if_empty and Worker.objects.exists():
+            self.stdout.write("demo data: workers exist already, none added")
+            enterprises = workers = 0
         def bar(total, unit):
             return tqdm(
                 total=total,
