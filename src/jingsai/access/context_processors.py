@@ -17,6 +17,8 @@ def navigation(request):
         items.append((_("Workers"), reverse("backoffice:worker_list")))
     if policy.reads_everything(user):
         items.append((_("Catalogue"), reverse("backoffice:catalogue")))
+    if policy.can_manage_accounts(user):
+        items.append((_("Accounts"), reverse("backoffice:account_list")))
     if policy.can_read_audit_trail(user):
         items.append((_("Audit trail"), reverse("backoffice:audit_list")))
     role = policy.primary_role(user)

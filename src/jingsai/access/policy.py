@@ -147,3 +147,11 @@ def can_see_personal_data(user: User, worker: Worker) -> bool:
 
 def can_read_audit_trail(user: User) -> bool:
     return has_role(user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP)
+
+
+# --- accounts ----------------------------------------------------------------
+
+
+def can_manage_accounts(user: User) -> bool:
+    """Creating logins and granting roles: programme admins only."""
+    return is_programme_admin(user)

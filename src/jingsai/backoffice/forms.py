@@ -14,7 +14,7 @@ from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Zone
 from jingsai.common.validators import normalise_phone, validate_phone
 from jingsai.organisations.models import Organisation
 from jingsai.organisations.validators import normalise_credit_code, validate_credit_code
-from jingsai.people.models import SkillLevel, Worker
+from jingsai.people.models import Role, SkillLevel, Worker
 from jingsai.people.validators import normalise_id_number, parse_id_number
 
 
@@ -219,3 +219,60 @@ class ProgrammeYearForm(forms.ModelForm):
     class Meta:
         model = ProgrammeYear
         fields = ["title", "theme", "target_enterprises", "target_workers"]
+
+
+class OrganisationField(EmployerField):
+    """Any organisation, entered as its credit code or exact name."""
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    organisation = OrganisationField(
+        label=_("organisation"),
+        queryset=Organisation.objects.all(),
+        help_text=_("The organisation's unified social credit code or exact name."),
+    )
+    worker_id_number = forms.CharField(
+        label=_("worker's ID number"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Only for the worker role: the login is linked to this worker."),
+    )
+
+    def clean_worker_id_number(self):
+        value = normalise_id_number(self.cleaned_data.get("worker_id_number") or "")
+        if not value:
+            return None
+        number = parse_id_number(value).number
+        worker = Worker.objects.filter(id_number=number).first()
+        if worker is None:
+            raise ValidationError(_("No worker is registered with this ID number."))
+        return worker
+
+    def clean(self):
+        data = super().clean()
+        needs_worker = data.get("role") == Role.WORKER and not data.get("worker_id_number")
+        if needs_worker and "worker_id_number" not in self.errors:
+            self.add_error(
+                "worker_id_number", _("A worker login must be linked to a worker record.")
+            )
+        return data
+
+
+class AccountForm(GrantForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    display_name = forms.CharField(label=_("display name"), max_length=50, required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = [
+        "username",
+        "display_name",
+        "password",
+        "role",
+        "organisation",
+        "worker_id_number",
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingsai.backoffice.views import audit, catalogue, organisations, workers
+from jingsai.backoffice.views import accounts, audit, catalogue, organisations, workers
 
 app_name = "backoffice"
 
@@ -22,4 +22,14 @@ urlpatterns = [
     path("catalogue/brands/<int:pk>/edit/", catalogue.brand_edit, name="brand_edit"),
     path("catalogue/years/<int:pk>/edit/", catalogue.year_edit, name="year_edit"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("accounts/", accounts.account_list, name="account_list"),
+    path("accounts/new/", accounts.account_create, name="account_create"),
+    path("accounts/<int:pk>/", accounts.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/grants/", accounts.grant_add, name="grant_add"),
+    path(
+        "accounts/<int:pk>/grants/<int:grant_pk>/revoke/",
+        accounts.grant_revoke,
+        name="grant_revoke",
+    ),
+    path("accounts/<int:pk>/active/", accounts.account_set_active, name="account_set_active"),
 ]

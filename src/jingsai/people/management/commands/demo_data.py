@@ -27,6 +27,7 @@ class Command(BaseCommand):
         if if_empty and Worker.objects.exists():
             self.stdout.write("demo data: workers exist already, none added")
             enterprises = workers = 0
+
         def bar(total, unit):
             return tqdm(
                 total=total,
