@@ -24,20 +24,20 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingsai.settings_test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
-from jingsai.catalogue.models import Industry, Zone  # noqa: E402
-from jingsai.organisations.models import Organisation  # noqa: E402
-from jingsai.people.domain.bulk import WORKER_COLUMNS, insert_worker_rows  # noqa: E402
-from jingsai.people.models import Worker  # noqa: E402
-from jingsai.presets import demo, pudong  # noqa: E402
+from jingsai.catalogue.models import Industry, Zone
+from jingsai.organisations.models import Organisation
+from jingsai.people.domain.bulk import WORKER_COLUMNS, insert_worker_rows
+from jingsai.people.models import Worker
+from jingsai.presets import demo, pudong
 
 HERE = pathlib.Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -59,7 +59,11 @@ class RawBaseline:
         if connection.vendor == "sqlite":
             self.dir = tempfile.TemporaryDirectory()
             self.db = sqlite3.connect(pathlib.Path(self.dir.name) / "raw.sqlite3")
-            self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            # the same pragmas as the platform's own connections (settings.py)
+            self.db.executescript(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA cache_size=-64000; PRAGMA mmap_size=268435456;"
+            )
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT sql FROM sqlite_master WHERE tbl_name = 'people_worker' AND sql IS NOT NULL"
@@ -95,7 +99,9 @@ class RawBaseline:
 
     def insert(self, rows: list[tuple]) -> None:
         stamp = timezone.now()
-        value = stamp.replace(tzinfo=None).isoformat(" ") if connection.vendor == "sqlite" else stamp
+        value = (
+            stamp.replace(tzinfo=None).isoformat(" ") if connection.vendor == "sqlite" else stamp
+        )
         params = [(*row, value, value) for row in rows]
         start = time.perf_counter()
         if connection.vendor == "sqlite":
@@ -124,11 +130,7 @@ def load(enterprises: int, workers: int) -> dict:
     start = time.perf_counter()
     demo.create_enterprises(rng, enterprises)
     enterprise_seconds = time.perf_counter() - start
-    employers = list(
-        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list(
-            "id", "industry__code"
-        )
-    )
+    employers = demo.employer_choices()
     raw = RawBaseline()
     ours = 0.0
     generated = 0.0
@@ -148,15 +150,12 @@ def load(enterprises: int, workers: int) -> dict:
             raw.insert(rows)
         done += size
         if done % 200_000 == 0 or done == workers:
-            log(f"  {done:,} workers: ours {done / ours:,.0f} rows/s, raw {done / raw.elapsed:,.0f} rows/s")
+            log(
+                f"  {done:,} workers: ours {done / ours:,.0f} rows/s, raw {done / raw.elapsed:,.0f} rows/s"
+            )
     raw.close()
     demo.ensure_demo_accounts()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    demo.optimise_query_planner()
     return {
         "enterprises": Organisation.objects.filter(kind="enterprise").count(),
         "workers": Worker.objects.count(),
@@ -164,7 +163,9 @@ def load(enterprises: int, workers: int) -> dict:
         "worker_generate_seconds": round(generated, 2),
         "worker_insert_seconds": round(ours, 2),
         "worker_insert_rows_per_second": round(workers / ours),
-        "raw_baseline": "sqlite3.executemany" if connection.vendor == "sqlite" else "psycopg executemany",
+        "raw_baseline": "sqlite3.executemany"
+        if connection.vendor == "sqlite"
+        else "psycopg executemany",
         "raw_insert_seconds": round(raw.elapsed, 2),
         "raw_insert_rows_per_second": round(workers / raw.elapsed),
         "insert_rate_ratio": round(raw.elapsed / ours, 3),

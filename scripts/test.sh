@@ -4,7 +4,7 @@
 source "$(dirname "$0")/_env.sh"
 
 "$UV" sync --frozen --python "$PYTHON" >/dev/null
-.venv/bin/ruff check src tests
-.venv/bin/ruff format --check src tests
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
 DJANGO_SETTINGS_MODULE=jingsai.settings_test .venv/bin/jingsai makemigrations --check --dry-run >/dev/null
 .venv/bin/pytest "$@"

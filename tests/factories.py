@@ -52,6 +52,8 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     )
     gender = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")
     employer = factory.SubFactory(OrganisationFactory)
+    zone = factory.LazyAttribute(lambda o: o.employer.zone)
+    industry = factory.LazyAttribute(lambda o: o.employer.industry)
     trade = "电工"
     skill_level = 3
     phone = "13912345678"

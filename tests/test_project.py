@@ -21,6 +21,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "JINGSAI_DATA_DIR": str(tmp_path),
     }
     env.pop("HTTPS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "-m", "jingsai", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

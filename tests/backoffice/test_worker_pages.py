@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
 from jingsai.common.models import AuditEntry
+from jingsai.organisations.domain.services import update_organisation
 from jingsai.people.models import Worker
 from tests.factories import WorkerFactory
 
@@ -154,8 +155,7 @@ def test_filter_by_skill_level_and_zone(client_for, world):
     from jingsai.catalogue.models import Zone
 
     zone = Zone.objects.get(code="zhangjiang")
-    world["ours"].zone = zone
-    world["ours"].save()
+    update_organisation(actor=None, organisation=world["ours"], zone=zone)
     WorkerFactory(employer=world["theirs"], name="钱八", skill_level=1)
     client = client_for("admin")
     page = table(client.get(f"/office/workers/?zone={zone.pk}"))

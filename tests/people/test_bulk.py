@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def _row(number, employer_id, name="孙九"):
     birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    return (name, "sj", number, birth, "M", employer_id, "电工", 3, "13900001111")
+    return (name, "sj", number, birth, "M", employer_id, None, None, "电工", 3, "13900001111")
 
 
 def test_bulk_insert_stores_rows_and_skips_existing_id_numbers():

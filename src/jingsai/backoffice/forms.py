@@ -188,8 +188,12 @@ class WorkerForm(forms.Form):
 
 class WorkerSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
-    zone = forms.ModelChoiceField(Zone.objects.all(), label=_("zone"), required=False)
-    industry = forms.ModelChoiceField(Industry.objects.all(), label=_("industry"), required=False)
+    zone = forms.ModelChoiceField(
+        Zone.objects.all(), label=_("zone"), required=False, empty_label=_("all zones")
+    )
+    industry = forms.ModelChoiceField(
+        Industry.objects.all(), label=_("industry"), required=False, empty_label=_("all industries")
+    )
     skill_level = forms.TypedChoiceField(
         label=_("skill level"),
         choices=[("", _("all levels")), *SkillLevel.choices],
@@ -205,8 +209,12 @@ class OrganisationSearchForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), choices=[("", _("all kinds")), *Organisation.Kind.choices], required=False
     )
-    zone = forms.ModelChoiceField(Zone.objects.all(), label=_("zone"), required=False)
-    industry = forms.ModelChoiceField(Industry.objects.all(), label=_("industry"), required=False)
+    zone = forms.ModelChoiceField(
+        Zone.objects.all(), label=_("zone"), required=False, empty_label=_("all zones")
+    )
+    industry = forms.ModelChoiceField(
+        Industry.objects.all(), label=_("industry"), required=False, empty_label=_("all industries")
+    )
 
 
 class BrandForm(forms.ModelForm):

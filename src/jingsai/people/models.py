@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jingsai.catalogue.models import Industry, Zone
 from jingsai.common.masking import mask_id_number, mask_phone
 from jingsai.common.models import TimeStampedModel
 from jingsai.common.validators import validate_phone
@@ -83,7 +84,12 @@ class Gender(models.TextChoices):
 
 
 class Worker(TimeStampedModel):
-    """A person who works (职工): one row per resident ID number, across enterprises and years."""
+    """A person who works (职工): one row per resident ID number, across enterprises and years.
+
+    ``zone`` and ``industry`` copy the employer's, so that lists filter and
+    count workers without a join at a million rows; :mod:`jingsai.people.domain.workers`
+    and :mod:`jingsai.organisations.domain.services` keep them in step.
+    """
 
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(
@@ -99,6 +105,28 @@ class Worker(TimeStampedModel):
         verbose_name=_("employer"),
         on_delete=models.PROTECT,
         related_name="workers",
+    )
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The employer's zone, kept in step by the worker and organisation services."),
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "The employer's industry, kept in step by the worker and organisation services."
+        ),
     )
     trade = models.CharField(_("trade"), max_length=50, blank=True)
     skill_level = models.PositiveSmallIntegerField(
@@ -136,6 +164,11 @@ class Worker(TimeStampedModel):
             models.Index(fields=["name_initials", "id"], name="worker_initials_idx"),
             models.Index(fields=["employer", "id"], name="worker_employer_idx"),
             models.Index(fields=["skill_level", "id"], name="worker_level_idx"),
+            models.Index(fields=["zone", "skill_level", "id"], name="worker_zone_level_idx"),
+            models.Index(
+                fields=["industry", "skill_level", "id"], name="worker_industry_level_idx"
+            ),
+            models.Index(fields=["zone", "industry", "id"], name="worker_zone_industry_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from faker.providers.company.zh_CN import Provider as CompanyProvider
 from faker.providers.person.zh_CN import Provider as PersonProvider
 from stdnum.cn import uscc
@@ -139,10 +139,17 @@ class NameMaker:
 
     def batch(self, n: int) -> list[str]:
         surnames = self.rng.choices(self.surnames, weights=self.weights, k=n)
-        given = self.given
+        single = [g for g in self.given if len(g) == 1]
         rng = self.rng
+        # Faker's given names are one or two characters; a third of the time
+        # pair two single characters instead, as many given names are.
         return [
-            s + (rng.choice(given) + rng.choice(given) if rng.random() < 0.7 else rng.choice(given))
+            s
+            + (
+                rng.choice(single) + rng.choice(single)
+                if rng.random() < 0.35
+                else rng.choice(self.given)
+            )
             for s in surnames
         ]
 
@@ -269,13 +276,24 @@ def create_enterprises(rng: random.Random, n: int, progress=None) -> int:
     return made
 
 
-def worker_rows(rng: random.Random, n: int, employers: list[tuple[int, str]]) -> Iterator[tuple]:
+def employer_choices() -> list[tuple[int, int | None, int | None, str]]:
+    """Enterprises as (id, zone id, industry id, industry code) for :func:`worker_rows`."""
+    return list(
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list(
+            "id", "zone_id", "industry_id", "industry__code"
+        )
+    )
+
+
+def worker_rows(
+    rng: random.Random, n: int, employers: list[tuple[int, int | None, int | None, str]]
+) -> Iterator[tuple]:
     """Rows for :func:`jingsai.people.domain.bulk.insert_worker_rows`."""
     names = NameMaker(rng).batch(n)
     numbers = id_numbers(rng, n, _existing_ids)
     levels, level_weights = zip(*LEVEL_WEIGHTS, strict=True)
     for name, number in zip(names, numbers, strict=True):
-        employer_id, industry_code = rng.choice(employers)
+        employer_id, zone_id, industry_id, industry_code = rng.choice(employers)
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if rng.random() < 0.8 else ""
         yield (
@@ -285,6 +303,8 @@ def worker_rows(rng: random.Random, n: int, employers: list[tuple[int, str]]) ->
             birth,
             "M" if int(number[16]) % 2 else "F",
             employer_id,
+            zone_id,
+            industry_id,
             rng.choice(TRADES.get(industry_code, ["电工"])),
             rng.choices(levels, weights=level_weights)[0],
             phone,
@@ -292,11 +312,7 @@ def worker_rows(rng: random.Random, n: int, employers: list[tuple[int, str]]) ->
 
 
 def create_workers(rng: random.Random, n: int, *, chunk: int = 20_000, progress=None) -> int:
-    employers = list(
-        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list(
-            "id", "industry__code"
-        )
-    )
+    employers = employer_choices()
     if not employers:
         return 0
     inserted = 0
@@ -393,4 +409,11 @@ def generate(
             note="demo data",
         )
     summary.accounts = ensure_demo_accounts()
+    optimise_query_planner()
     return summary
+
+
+def optimise_query_planner() -> None:
+    """Refresh the planner's statistics after a large load (both databases read ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -34,9 +34,9 @@ def filtered_workers(user, params):
     if data["employer"]:
         queryset = queryset.filter(employer_id=data["employer"])
     if data["zone"]:
-        queryset = queryset.filter(employer__zone=data["zone"])
+        queryset = queryset.filter(zone=data["zone"])
     if data["industry"]:
-        queryset = queryset.filter(employer__industry=data["industry"])
+        queryset = queryset.filter(industry=data["industry"])
     if data["skill_level"]:
         queryset = queryset.filter(skill_level=data["skill_level"])
     term = classify_search(data["q"])

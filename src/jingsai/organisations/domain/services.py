@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db import transaction
+
 from jingsai.common.domain.changes import create_audited, update_audited
 from jingsai.common.pinyin import pinyin_initials
 from jingsai.common.validators import normalise_phone
@@ -28,4 +30,14 @@ def create_organisation(*, actor: Any, note: str = "", **fields: Any) -> Organis
 def update_organisation(
     *, actor: Any, organisation: Organisation, note: str = "", **changes: Any
 ) -> Organisation:
-    return update_audited(organisation, actor=actor, changes=_normalise(changes), note=note)
+    """Change an organisation; its workers' zone and industry follow in the same transaction."""
+    from jingsai.people.models import Worker
+
+    with transaction.atomic():
+        organisation = update_audited(
+            organisation, actor=actor, changes=_normalise(changes), note=note
+        )
+        Worker.objects.filter(employer=organisation).exclude(
+            zone_id=organisation.zone_id, industry_id=organisation.industry_id
+        ).update(zone_id=organisation.zone_id, industry_id=organisation.industry_id)
+    return organisation

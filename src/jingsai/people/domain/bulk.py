@@ -26,6 +26,8 @@ WORKER_COLUMNS = (
     "birth_date",
     "gender",
     "employer_id",
+    "zone_id",
+    "industry_id",
     "trade",
     "skill_level",
     "phone",

@@ -47,6 +47,9 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
         data["phone"] = normalise_phone(data["phone"] or "")
     if "trade" in data:
         data["trade"] = (data["trade"] or "").strip()
+    if "employer" in data and data["employer"] is not None:
+        data["zone_id"] = data["employer"].zone_id
+        data["industry_id"] = data["employer"].industry_id
     if "id_number" in data:
         number = normalise_id_number(data["id_number"])
         try:
