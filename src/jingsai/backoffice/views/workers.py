@@ -77,6 +77,7 @@ def worker_list(request):
             "page": page,
             "query": query_without_page(request.GET),
             "can_create": policy.can_create_worker(request.user),
+            "show_scope_filters": policy.reads_everything(request.user),
         },
     )
 
