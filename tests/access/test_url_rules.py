@@ -1,0 +1,51 @@
+"""Every URL needs a login unless it is one of the known public pages, and every
+back-office view declares an access predicate: a new URL without a rule fails here."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {"public:landing", "public:login", "public:set_language"}
+LOGGED_IN_ONLY = {"portal:home", "public:logout"}
+
+
+def iter_patterns(resolver: URLResolver, namespace: str = "", prefix: str = ""):
+    for item in resolver.url_patterns:
+        if isinstance(item, URLResolver):
+            ns = f"{namespace}{item.namespace}:" if item.namespace else namespace
+            yield from iter_patterns(item, ns, prefix + str(item.pattern))
+        elif isinstance(item, URLPattern):
+            yield f"{namespace}{item.name}", prefix + str(item.pattern), item.callback
+
+
+def sample_path(route: str) -> str:
+    path = route.replace("<int:pk>", "1").replace("<int:grant_pk>", "1")
+    assert "<" not in path, f"add a sample value for {route}"
+    return "/" + path
+
+
+PATTERNS = sorted(iter_patterns(get_resolver()))
+
+
+def test_every_url_has_a_name():
+    assert all(name and not name.endswith(":None") for name, _r, _v in PATTERNS)
+
+
+@pytest.mark.parametrize(("name", "route", "view"), PATTERNS, ids=[p[0] for p in PATTERNS])
+@pytest.mark.django_db
+def test_url_needs_login_unless_public(name, route, view):
+    response = Client().get(sample_path(route))
+    if name in PUBLIC:
+        assert response.status_code in (200, 302, 405)
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/login/?next")
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize(("name", "route", "view"), PATTERNS, ids=[p[0] for p in PATTERNS])
+def test_staff_views_declare_an_access_predicate(name, route, view):
+    if name in PUBLIC or name in LOGGED_IN_ONLY:
+        return
+    assert getattr(view, "access_predicate", None) is not None, f"{name} has no @requires(...)"
