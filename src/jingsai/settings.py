@@ -32,6 +32,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-demo-key-only-for-debug-mode"  # noqa: S105 (demo only; refused without DEBUG)
 
+# Key of the audit trail's HMAC chain; defaults to SECRET_KEY. Keep it when
+# rotating SECRET_KEY, or old records will no longer verify.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -168,12 +172,24 @@ if env_bool("BEHIND_PROXY"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_data": {"()": "jingsai.common.logging.MaskPersonalDataFilter"}},
+    "formatters": {
+        "masked": {
+            "()": "jingsai.common.logging.MaskingFormatter",
+            "format": "{asctime} {levelname} {name}: {message}",
+            "style": "{",
+        },
+        "masked_server": {"()": "jingsai.common.logging.MaskingServerFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "masked"},
+        "server": {"class": "logging.StreamHandler", "formatter": "masked_server"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 JINGSAI_LIST_PAGE_SIZE = 25

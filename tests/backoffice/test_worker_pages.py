@@ -78,18 +78,35 @@ def test_invalid_phone_is_refused_with_field_message(client_for, world):
     assert not Worker.objects.filter(name="周七").exists()
 
 
-def test_duplicate_id_number_names_the_existing_worker_masked(client_for, world):
-    client = client_for("officer")
-    existing = world["their_worker"]
-    response = client.post(
-        "/office/workers/new/", {"name": "冒名", "id_number": existing.id_number}
-    )
+def _id_number_error(response) -> str:
     page = response.content.decode()
     message = page[page.index('id="id_id_number_errors"') :]
-    message = message[: message.index("</ul>")]
+    return message[: message.index("</ul>")]
+
+
+def test_duplicate_id_number_names_the_existing_worker_masked(client_for, world):
+    existing = world["their_worker"]
+    response = client_for("admin").post(
+        "/office/workers/new/",
+        {"name": "冒名", "id_number": existing.id_number, "employer": world["ours"].credit_code},
+    )
+    message = _id_number_error(response)
     assert existing.masked_id_number in message
     assert existing.id_number not in message
     assert "李四" in message
+    assert "上海乙医药有限公司" in message
+    assert Worker.objects.filter(id_number=existing.id_number).count() == 1
+
+
+def test_duplicate_id_number_from_another_enterprise_names_nobody(client_for, world):
+    existing = world["their_worker"]
+    response = client_for("officer").post(
+        "/office/workers/new/", {"name": "冒名", "id_number": existing.id_number}
+    )
+    message = _id_number_error(response)
+    assert existing.masked_id_number in message
+    assert "李四" not in message
+    assert "上海乙医药有限公司" not in message
     assert Worker.objects.filter(id_number=existing.id_number).count() == 1
 
 
@@ -131,6 +148,22 @@ def test_id_number_search_redirects_without_number_in_url(client_for, world):
     assert response.status_code == 302
     assert response["Location"] == f"/office/workers/{worker.pk}/"
     assert worker.id_number not in response["Location"]
+
+
+@pytest.mark.parametrize("typed", ["31011519800101123", "310115-19800101123-8", "3101151980"])
+def test_partial_id_numbers_never_go_into_the_url(client_for, world, typed):
+    client = client_for("admin")
+    response = client.post("/office/workers/", {"q": typed})
+    assert response["Location"] == "/office/workers/"
+    digits = "".join(c for c in typed if c.isdigit())
+    assert table(client.get(f"/office/workers/?q={digits}")).count("<tr>") == 1  # "no match" row
+
+
+def test_id_number_with_separators_is_found(client_for, world):
+    worker = world["their_worker"]
+    spaced = f"{worker.id_number[:6]} {worker.id_number[6:14]}-{worker.id_number[14:]}"
+    response = client_for("admin").post("/office/workers/", {"q": spaced})
+    assert response["Location"] == f"/office/workers/{worker.pk}/"
 
 
 def test_id_number_search_outside_scope_finds_nothing(client_for, world):

@@ -40,8 +40,11 @@ def test_changes_are_recorded_with_before_and_after(trail):
 
 def test_audit_masks_personal_data(trail):
     created = trail[0]
-    assert created.after["id_number"].count("*") == 8
-    assert created.after["phone"] == "138****1111"
+    worker_id_number = make_id_number(seq=11)
+    assert created.after["id_number"].startswith(worker_id_number[:6] + "*" * 8)
+    assert worker_id_number not in str(created.after)
+    assert created.after["phone"].startswith("138****1111 #")
+    assert created.after["birth_date"] == worker_id_number[6:10]
 
 
 def test_intact_chain_verifies(trail):
@@ -70,15 +73,66 @@ def test_deleted_last_row_is_noticed(trail):
     assert "missing-tail" in kinds
 
 
-def test_inserted_row_is_noticed(trail):
-    forged = trail[1]
+def test_appended_row_is_noticed(trail):
+    last = trail[-1]
     _raw(
-        "INSERT INTO common_auditentry (occurred_at, actor_id, actor_label, action, "
+        "INSERT INTO common_auditentry (id, occurred_at, actor_id, actor_label, action, "
         "object_type, object_id, object_repr, note, prev_hash, hash) "
-        "VALUES (%s, NULL, 'x', 'update', 't', '1', 'r', '', %s, %s)",
-        [forged.occurred_at, forged.hash, "f" * 64],
+        "VALUES (%s, %s, NULL, 'x', 'update', 't', '1', 'r', '', %s, %s)",
+        [last.pk + 1, last.occurred_at, last.hash, "f" * 64],
     )
-    assert verify_chain() != []
+    kinds = {(p.entry_id, p.kind) for p in verify_chain()}
+    assert (last.pk + 1, "altered") in kinds
+
+
+def test_rehashing_without_the_key_is_noticed(trail):
+    """Someone with the database but not the key recomputes plain SHA-256 hashes."""
+    import hashlib
+
+    from jingsai.common.domain.audit import _canonical
+
+    target = trail[1]
+    target.note = "forged"
+    forged_hash = hashlib.sha256(_canonical(target)).hexdigest()
+    _raw(
+        "UPDATE common_auditentry SET note = %s, hash = %s WHERE id = %s",
+        ["forged", forged_hash, target.pk],
+    )
+    assert (target.pk, "altered") in {(p.entry_id, p.kind) for p in verify_chain()}
+
+
+def test_checkpoint_kept_outside_catches_a_truncated_chain(trail):
+    from jingsai.common.domain.audit import current_head
+
+    checkpoint = current_head()
+    last, previous = trail[-1], trail[-2]
+    _raw("DELETE FROM common_auditentry WHERE id = %s", [last.pk])
+    _raw(
+        "UPDATE common_audithead SET last_id = %s, last_hash = %s, count = count - 1",
+        [previous.pk, previous.hash],
+    )
+    assert verify_chain() == []  # consistent on its own …
+    kinds = {p.kind for p in verify_chain(expect=checkpoint)}
+    assert kinds == {"checkpoint"}  # … but not with the checkpoint
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", "--expect", f"{checkpoint[0]}:{checkpoint[1]}")
+
+
+def test_head_command_prints_id_and_hash(trail, capsys):
+    call_command("audit", "head")
+    assert capsys.readouterr().out.strip() == f"{trail[-1].pk}:{trail[-1].hash}"
+
+
+def test_phone_change_in_the_middle_is_recorded(trail):
+    from jingsai.people.models import Worker
+
+    worker = Worker.objects.get()
+    before = AuditEntry.objects.count()
+    update_worker(actor=None, worker=worker, phone="13800991111")  # same mask as 13800001111
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert AuditEntry.objects.count() == before + 1
+    assert entry.before["phone"].startswith("138****1111 #")
+    assert entry.after["phone"] != entry.before["phone"]
 
 
 def test_audit_entries_cannot_be_changed_through_the_orm(trail):

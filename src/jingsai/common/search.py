@@ -14,18 +14,28 @@ ID_NUMBER_LIKE = re.compile(r"^\d{17}[\dXx]$")
 INITIALS_LIKE = re.compile(r"^[A-Za-z]{1,32}$")
 
 
+SEPARATORS = re.compile(r"[\s\-_.·/]+")
+
+
 @dataclass(frozen=True)
 class SearchTerm:
-    kind: str  # "name", "initials", "id_number" or "" (nothing to search)
+    """``kind`` is "name", "initials", "id_number", "digits" (a partial number,
+    never searched and never put in a URL) or "" (nothing to search)."""
+
+    kind: str
     value: str
 
 
 def classify_search(text: str | None) -> SearchTerm:
-    text = (text or "").strip().replace(" ", "")
-    if not text:
+    text = (text or "").strip()
+    compact = SEPARATORS.sub("", text)
+    if not compact:
         return SearchTerm("", "")
-    if ID_NUMBER_LIKE.match(text):
-        return SearchTerm("id_number", text.upper())
+    if ID_NUMBER_LIKE.match(compact):
+        return SearchTerm("id_number", compact.upper())
+    if sum(c.isdigit() for c in compact) >= 7:
+        return SearchTerm("digits", compact)
+    text = text.replace(" ", "")
     if INITIALS_LIKE.match(text):
         return SearchTerm("initials", text.lower())
     return SearchTerm("name", text[:50])

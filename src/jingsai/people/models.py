@@ -146,7 +146,7 @@ class Worker(TimeStampedModel):
         related_name="worker",
     )
 
-    audit_masked_fields = ("id_number", "phone")
+    audit_masked_fields = ("id_number", "phone", "birth_date")
 
     class Meta:
         verbose_name = _("worker")

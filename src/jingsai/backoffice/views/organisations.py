@@ -15,6 +15,7 @@ from jingsai.common.search import classify_search, prefix_q
 from jingsai.common.spreadsheets import Column, XlsxExport
 from jingsai.organisations.domain import services
 from jingsai.organisations.models import Organisation
+from jingsai.organisations.validators import normalise_credit_code
 
 
 def filtered_organisations(user, params):
@@ -35,13 +36,11 @@ def filtered_organisations(user, params):
         return form, queryset.filter(prefix_q("name_initials", term.value)).order_by(
             "name_initials", "id"
         )
-    if term.kind == "name":
-        code = term.value.upper()
-        if len(code) == 18 and code.isalnum():
-            return form, queryset.filter(credit_code=code)
-        return form, queryset.filter(prefix_q("name", term.value)).order_by("name", "id")
-    if term.kind == "id_number":  # an 18-digit credit code looks like an ID number
-        return form, queryset.filter(credit_code=term.value)
+    code = normalise_credit_code(data["q"] or "")
+    if len(code) == 18 and code.isalnum():
+        return form, queryset.filter(credit_code=code)
+    if term.kind in ("name", "digits", "id_number"):
+        return form, queryset.filter(prefix_q("name", data["q"].strip())).order_by("name", "id")
     return form, queryset.order_by("-id")
 
 

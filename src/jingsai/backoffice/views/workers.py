@@ -46,6 +46,8 @@ def filtered_workers(user, params):
         )
     if term.kind == "name":
         return form, queryset.filter(prefix_q("name", term.value)).order_by("name", "id")
+    if term.kind in ("id_number", "digits"):  # numbers are searched by POST only
+        return form, queryset.none()
     return form, queryset.order_by("-id")
 
 
@@ -59,6 +61,12 @@ def worker_list(request):
             if worker is not None:
                 return redirect("backoffice:worker_detail", pk=worker.pk)
             messages.error(request, _("No worker you may see has this ID number."))
+            return redirect("backoffice:worker_list")
+        if term.kind == "digits":
+            messages.error(
+                request,
+                _("Enter all 18 characters of the ID number; parts of numbers are not searched."),
+            )
             return redirect("backoffice:worker_list")
         params = QueryDict(mutable=True)
         for key in ("q", "zone", "industry", "skill_level", "employer"):
@@ -112,6 +120,12 @@ def _apply(request, form, worker=None):
         if worker is None:
             return worker_services.register_worker(actor=request.user, **data)
         return worker_services.update_worker(actor=request.user, worker=worker, **data)
+    except worker_services.DuplicateWorkerError as error:
+        visible = policy.workers_visible_to(request.user).filter(pk=error.existing.pk).exists()
+        form.add_error(
+            "id_number", worker_services.duplicate_message(error.existing, may_see_existing=visible)
+        )
+        return None
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

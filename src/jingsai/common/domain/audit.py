@@ -1,10 +1,18 @@
 """The audit trail (审计记录): who did what to which object, when, before and after.
 
-Records form a hash chain: each stores the SHA-256 of its own content together
-with the hash of the record before it (``prev_hash``); the first record chains
-to :data:`GENESIS`. :class:`~jingsai.common.models.AuditHead` anchors the last
-record. :func:`verify_chain` recomputes the chain and names every record that
-was altered, and every place where records were inserted or deleted.
+Records form a hash chain: each stores an HMAC-SHA-256 of its own content
+together with the hash of the record before it (``prev_hash``); the first
+record chains to :data:`GENESIS`. The key (``AUDIT_HMAC_KEY``, else
+``SECRET_KEY``) never sits in the database, so someone who can edit the tables
+cannot forge a consistent chain. :class:`~jingsai.common.models.AuditHead`
+anchors the last record; ``jingsai audit head`` prints it so that it can be
+kept elsewhere and checked later with ``jingsai audit verify --expect``.
+:func:`verify_chain` recomputes the chain and names every record that was
+altered, and every place where records were inserted or deleted.
+
+Personal data is never stored in clear: ID numbers and phones are kept masked
+with a keyed fingerprint (so that a change is still visible), dates of birth
+as the year only.
 
 Every governed change goes through a domain function that calls :func:`record`
 inside the same transaction as the change itself.
@@ -15,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -29,7 +39,35 @@ from jingsai.common.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 
-MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+
+def _key() -> bytes:
+    return (getattr(settings, "AUDIT_HMAC_KEY", "") or settings.SECRET_KEY).encode()
+
+
+def fingerprint(value: str) -> str:
+    """A short keyed fingerprint: equal values give equal fingerprints, nothing more."""
+    return hmac.new(_key(), b"fp:" + value.encode(), hashlib.sha256).hexdigest()[:10]
+
+
+def _masked_with_fingerprint(mask):
+    def apply(value: Any) -> str:
+        if not value:
+            return ""
+        return f"{mask(str(value))} #{fingerprint(str(value))}"
+
+    return apply
+
+
+def _year_only(value: Any) -> str:
+    return str(value.year) if value else ""
+
+
+MASKERS = {
+    "id_number": _masked_with_fingerprint(mask_id_number),
+    "phone": _masked_with_fingerprint(mask_phone),
+    "contact_phone": _masked_with_fingerprint(mask_phone),
+    "birth_date": _year_only,
+}
 
 
 def _plain(value: Any) -> Any:
@@ -60,7 +98,7 @@ def snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> dict[str
             continue
         value = getattr(instance, field.attname)
         if field.name in masked:
-            value = MASKERS.get(field.name, lambda v: "***" if v else "")(value)
+            value = MASKERS.get(field.name, _masked_with_fingerprint(lambda v: "***"))(value)
         data[field.name] = _plain(value)
     return data
 
@@ -89,7 +127,7 @@ def _canonical(entry: AuditEntry) -> bytes:
 
 
 def compute_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(_canonical(entry)).hexdigest()
+    return hmac.new(_key(), _canonical(entry), hashlib.sha256).hexdigest()
 
 
 def _label(actor: Any) -> tuple[int | None, str]:
@@ -133,11 +171,10 @@ def record(
             note=note,
             prev_hash=head.last_hash,
         )
-        # The id is part of the hash: take it first, then store the hash.
-        entry.hash = uuid.uuid4().hex + uuid.uuid4().hex  # unique placeholder
-        models.Model.save(entry, force_insert=True)
+        # The id is part of the hash: under the head's lock the next id is known.
+        entry.pk = head.last_id + 1
         entry.hash = compute_hash(entry)
-        AuditEntry.objects.filter(pk=entry.pk).update(hash=entry.hash)
+        models.Model.save(entry, force_insert=True)
         AuditHead.objects.filter(pk=1).update(
             last_id=entry.pk, last_hash=entry.hash, count=models.F("count") + 1
         )
@@ -151,8 +188,21 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(*, chunk_size: int = 5000) -> list[ChainProblem]:
-    """Recompute the whole chain; return every problem found (empty when intact)."""
+def current_head() -> tuple[int, str]:
+    head = AuditHead.objects.filter(pk=1).first()
+    return (head.last_id, head.last_hash) if head else (0, GENESIS)
+
+
+def verify_chain(
+    *, chunk_size: int = 5000, expect: tuple[int, str] | None = None
+) -> list[ChainProblem]:
+    """Recompute the whole chain; return every problem found (empty when intact).
+
+    ``expect`` is a (record id, hash) pair kept outside the database, e.g. from
+    an earlier ``jingsai audit head``: the chain must still hold that record
+    with that hash.
+    """
+    seen_expected = expect is None
     problems: list[ChainProblem] = []
     expected_prev = GENESIS
     last_id = 0
@@ -174,6 +224,16 @@ def verify_chain(*, chunk_size: int = 5000) -> list[ChainProblem]:
                     entry.pk, "altered", f"record #{entry.pk}: content does not match its hash"
                 )
             )
+        if expect is not None and entry.pk == expect[0]:
+            seen_expected = True
+            if entry.hash != expect[1]:
+                problems.append(
+                    ChainProblem(
+                        entry.pk,
+                        "checkpoint",
+                        f"record #{entry.pk}: hash differs from the checkpoint kept outside",
+                    )
+                )
         expected_prev = entry.hash
         last_id = entry.pk
     head = AuditHead.objects.filter(pk=1).first()
@@ -197,4 +257,12 @@ def verify_chain(*, chunk_size: int = 5000) -> list[ChainProblem]:
             )
     elif count:
         problems.append(ChainProblem(None, "missing-tail", "the chain head is missing"))
+    if not seen_expected:
+        problems.append(
+            ChainProblem(
+                expect[0],
+                "checkpoint",
+                f"record #{expect[0]} of the checkpoint kept outside is missing",
+            )
+        )
     return problems

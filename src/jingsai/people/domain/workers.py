@@ -8,6 +8,7 @@ Birth date and gender are always derived from the ID number.
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jingsai.common.domain.changes import create_audited, delete_audited, update_audited
@@ -17,24 +18,43 @@ from jingsai.people.models import Worker
 from jingsai.people.validators import normalise_id_number, parse_id_number
 
 
+def duplicate_message(existing: Worker, *, may_see_existing: bool) -> ValidationError:
+    """Why a number is refused as a duplicate.
+
+    The existing worker is named only to those who may see him; anyone else
+    learns no more than that the number is taken.
+    """
+    if may_see_existing:
+        return ValidationError(
+            _(
+                "A worker with this ID number is already registered: %(name)s "
+                "(%(id)s), employed by %(employer)s."
+            ),
+            code="id_duplicate",
+            params={
+                "name": existing.name,
+                "id": existing.masked_id_number,
+                "employer": existing.employer.name,
+            },
+        )
+    return ValidationError(
+        _(
+            "A worker with this ID number (%(id)s) is already registered by another "
+            "organisation. If he or she has moved to yours, ask a programme admin to "
+            "transfer the record."
+        ),
+        code="id_duplicate",
+        params={"id": existing.masked_id_number},
+    )
+
+
 class DuplicateWorkerError(ValidationError):
-    def __init__(self, existing: Worker):
+    """The ID number belongs to ``existing``; by default the message does not name him."""
+
+    def __init__(self, existing: Worker, *, may_see_existing: bool = False):
         self.existing = existing
         super().__init__(
-            {
-                "id_number": ValidationError(
-                    _(
-                        "A worker with this ID number is already registered: %(name)s "
-                        "(%(id)s), employed by %(employer)s."
-                    ),
-                    code="id_duplicate",
-                    params={
-                        "name": existing.name,
-                        "id": existing.masked_id_number,
-                        "employer": existing.employer.name,
-                    },
-                )
-            }
+            {"id_number": duplicate_message(existing, may_see_existing=may_see_existing)}
         )
 
 
@@ -73,7 +93,15 @@ def register_worker(*, actor: Any, note: str = "", **fields: Any) -> Worker:
     existing = find_worker_by_id_number(data.get("id_number", ""))
     if existing is not None:
         raise DuplicateWorkerError(existing)
-    return create_audited(Worker(**data), actor=actor, note=note)
+    try:
+        with transaction.atomic():
+            return create_audited(Worker(**data), actor=actor, note=note)
+    except IntegrityError:
+        # registered by someone else between the check and the insert
+        existing = find_worker_by_id_number(data.get("id_number", ""))
+        if existing is None:
+            raise
+        raise DuplicateWorkerError(existing) from None
 
 
 def update_worker(*, actor: Any, worker: Worker, note: str = "", **changes: Any) -> Worker:
