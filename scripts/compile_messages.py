@@ -10,5 +10,9 @@ import polib
 
 root = pathlib.Path(__file__).resolve().parent.parent / "src" / "jingsai" / "locale"
 for po_path in sorted(root.glob("*/LC_MESSAGES/django.po")):
-    polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+    po = polib.pofile(str(po_path))
+    for entry in po.obsolete_entries():
+        po.remove(entry)
+    po.save()
+    po.save_as_mofile(str(po_path.with_suffix(".mo")))
     print(f"compiled {po_path.relative_to(root.parent.parent.parent)}")

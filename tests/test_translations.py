@@ -15,6 +15,8 @@ def test_every_message_is_translated():
 
 
 def test_compiled_catalogue_matches_source():
-    po = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if e.msgstr}
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo"))) if e.msgid}
+    po = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO)) if e.msgstr}
+    mo = {
+        (e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo"))) if e.msgid
+    }
     assert mo == po

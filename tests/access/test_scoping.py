@@ -6,6 +6,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from jingsai.access import policy
+from jingsai.organisations.models import Organisation
 from jingsai.people.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,37 @@ def test_anonymous_is_sent_to_login(world):
     response = Client().get("/office/workers/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_officer_loses_rights_when_the_organisation_is_no_longer_an_enterprise(world):
+    officer = world["users"]["officer"]
+    Organisation.objects.filter(pk=world["ours"].pk).update(kind="service_body", credit_code=None)
+    officer = type(officer).objects.get(pk=officer.pk)
+    assert not policy.workers_visible_to(officer).exists()
+    assert not policy.employers_for_new_workers(officer).exists()
+
+
+def test_officer_who_is_also_a_worker_elsewhere_sees_his_own_record(world):
+    from jingsai.people.models import Role, RoleGrant
+
+    officer = world["users"]["officer"]
+    theirs = world["their_worker"]
+    theirs.user = officer
+    theirs.save()
+    RoleGrant.objects.create(user=officer, role=Role.WORKER, organisation=world["theirs"])
+    officer = type(officer).objects.get(pk=officer.pk)
+    assert set(policy.workers_visible_to(officer)) == {world["our_worker"], theirs}
+
+
+def test_co_organiser_opens_own_organisation_only(client_for, world):
+    client = client_for("coorganiser")
+    own = world["users"]["coorganiser"].grants.get().organisation
+    assert client.get(f"/office/organisations/{own.pk}/").status_code == 200
+    assert client.get(f"/office/organisations/{world['ours'].pk}/").status_code == 404
+
+
+def test_officer_sees_year_of_birth_not_the_date(client_for, world):
+    worker = world["our_worker"]
+    page = client_for("officer").get(f"/office/workers/{worker.pk}/").content.decode()
+    assert worker.birth_date.strftime("%Y-%m-%d") not in page
+    assert f"<dd>{worker.birth_date.year}</dd>" in page

@@ -50,18 +50,33 @@ def test_enterprise_needs_credit_code_industry_zone(client_for, world):
     assert response.content.decode().count('class="field field-error"') == 3
 
 
-def test_officer_edits_own_enterprise_but_not_its_kind_or_code(client_for, world):
+def test_officer_edits_own_enterprise_contacts_but_not_its_identity(client_for, world):
     ours = world["ours"]
     client = client_for("officer")
     response = client.post(
         f"/office/organisations/{ours.pk}/edit/",
-        _form(name="上海甲芯片股份有限公司", kind="union", credit_code="91310115MA1H7GQX24"),
+        _form(
+            name="上海乙医药有限公司",  # another enterprise's name
+            kind="union",
+            credit_code="91310115MA1H7GQX24",
+            address="上海市浦东新区张江路 1 号",
+            contact_name="钱工",
+        ),
     )
     assert response.status_code == 302
     ours.refresh_from_db()
-    assert ours.name == "上海甲芯片股份有限公司"
-    assert ours.kind == "enterprise"
+    assert (ours.name, ours.kind) == ("上海甲芯片有限公司", "enterprise")
     assert ours.credit_code != "91310115MA1H7GQX24"
+    assert (ours.zone, ours.industry) == (None, None)
+    assert (ours.address, ours.contact_name) == ("上海市浦东新区张江路 1 号", "钱工")
+
+
+def test_enterprise_names_are_unique(client_for, world):
+    response = client_for("admin").post(
+        "/office/organisations/new/", _form(name="上海乙医药有限公司")
+    )
+    assert "id_name_errors" in response.content.decode()
+    assert Organisation.objects.filter(name="上海乙医药有限公司").count() == 1
 
 
 def test_search_by_initials_and_credit_code(client_for, world):

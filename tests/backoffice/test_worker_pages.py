@@ -226,3 +226,10 @@ def test_admin_deletes_worker_with_audit(client_for, world):
     assert not Worker.objects.filter(pk=worker.pk).exists()
     entry = AuditEntry.objects.filter(action="delete", object_id=str(worker.pk)).get()
     assert entry.before["name"] == "李四"
+
+
+def test_export_too_large_is_refused_with_a_message(client_for, world, settings):
+    settings.JINGSAI_EXPORT_ROW_LIMIT = 1
+    response = client_for("admin").get("/office/workers/export.xlsx", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/office/workers/")
+    assert "超过 1 条" in response.content.decode()

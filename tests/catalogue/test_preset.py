@@ -65,3 +65,17 @@ def test_preset_keeps_an_edited_placeholder_brand(db):
     Brand.objects.filter(code="brand-5").update(name="航运物流", is_placeholder=False)
     pudong.apply(year=2026)
     assert Brand.objects.get(code="brand-5").name == "航运物流"
+
+
+def test_preset_after_renaming_the_union_makes_no_second_union(db):
+    pudong.apply(year=2026)
+    Organisation.objects.filter(kind="union").update(name="上海市浦东新区总工会")
+    pudong.apply(year=2026)
+    assert Organisation.objects.filter(kind="union").count() == 1
+
+
+def test_preset_default_year_is_the_latest_loaded(db):
+    pudong.apply(year=2025)
+    assert pudong.default_year() == 2025
+    call_command("preset", "pudong")
+    assert list(ProgrammeYear.objects.values_list("year", flat=True)) == [2025]

@@ -55,7 +55,15 @@ def test_id_number_message_is_chinese_by_default():
 
 
 @pytest.mark.parametrize(
-    "code", ["91110000600037341L", "91310115MA1H7GQX24", "91310000607220853U", "123101154250002349"]
+    "code",
+    [
+        "91110000600037341L",
+        "91310115MA1H7GQX24",
+        "91310000607220853U",
+        "123101154250002349",
+        "N2310115MA1H7GQX2K",  # authority written with a letter (python-stdnum refuses these)
+        "Y1310115MA1H7GQX2E",
+    ],
 )
 def test_credit_code_valid(code):
     validate_credit_code(code)
@@ -68,6 +76,8 @@ def test_credit_code_valid(code):
         ("91310115MA1H7GQX25", "credit_code_checksum"),
         ("9131011", "credit_code_length"),
         ("91310115MA1H7GQI24", "credit_code_format"),  # I is not allowed
+        ("9131O115MA1H7GQX24", "credit_code_format"),  # letter O in the region code
+        ("N2310115MA1H7GQX2E", "credit_code_checksum"),
     ],
 )
 def test_credit_code_invalid(code, reason):
@@ -87,3 +97,11 @@ def test_phone_valid(phone):
 def test_phone_invalid(phone):
     with pytest.raises(ValidationError):
         validate_phone(phone)
+
+
+def test_credit_code_message_names_the_position():
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        validate_credit_code("91310115MA1H7GQI24")
+    assert "第 16 位" in error.value.messages[0]

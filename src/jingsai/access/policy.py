@@ -17,7 +17,7 @@ Roles come from :class:`~jingsai.people.models.RoleGrant` rows:
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import Role, RoleGrant, User, Worker
@@ -56,7 +56,19 @@ def primary_role(user: User) -> str | None:
 
 
 def organisation_ids_for(user: User, *roles: str) -> set[int]:
-    return {g.organisation_id for g in grants_of(user) if g.role in roles}
+    """Organisations where the user holds one of ``roles``.
+
+    An enterprise officer's grant counts only while its organisation is an
+    enterprise (a reclassified organisation loses its officers' rights).
+    """
+    return {
+        g.organisation_id
+        for g in grants_of(user)
+        if g.role in roles
+        and (
+            g.role != Role.ENTERPRISE_OFFICER or g.organisation.kind == Organisation.Kind.ENTERPRISE
+        )
+    }
 
 
 def is_programme_admin(user: User) -> bool:
@@ -80,7 +92,9 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
 
 
 def can_browse_organisations(user: User) -> bool:
-    return has_role(user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP, Role.ENTERPRISE_OFFICER)
+    return has_role(
+        user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP, Role.ENTERPRISE_OFFICER, Role.CO_ORGANISER
+    )
 
 
 def can_create_organisation(user: User) -> bool:
@@ -105,9 +119,12 @@ def workers_visible_to(user: User) -> QuerySet[Worker]:
     if reads_everything(user):
         return Worker.objects.all()
     employers = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    own = has_role(user, Role.WORKER)
+    if employers and own:
+        return Worker.objects.filter(Q(employer_id__in=employers) | Q(user=user))
     if employers:
         return Worker.objects.filter(employer_id__in=employers)
-    if has_role(user, Role.WORKER):
+    if own:
         return Worker.objects.filter(user=user)
     return Worker.objects.none()
 

@@ -8,6 +8,7 @@ do the change and the audit trail.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingsai.access import policy
 from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Zone
@@ -22,23 +23,38 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "kind", "credit_code", "industry", "zone", "parent",
+            "name", "kind", "credit_code", "industry", "zone",
             "address", "contact_name", "contact_phone", "is_active",
         ]  # fmt: skip
-        widgets = {"parent": forms.HiddenInput}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["credit_code"].validators = []  # checked in clean_credit_code
         self.fields["contact_phone"].validators = []
-        self.fields["parent"].required = False
         if not policy.can_change_organisation_kind(user):
-            for name in ("kind", "credit_code", "is_active", "parent"):
+            # Name, kind, credit code, zone and industry identify the enterprise and
+            # decide who oversees it: only programme admins change them.
+            for name in ("name", "kind", "credit_code", "industry", "zone", "is_active"):
                 self.fields[name].disabled = True
 
     def clean_name(self):
-        return (self.cleaned_data.get("name") or "").strip()
+        name = (self.cleaned_data.get("name") or "").strip()
+        if self.fields["name"].disabled:
+            return name
+        kind = self.data.get("kind") or self.instance.kind
+        if kind == Organisation.Kind.ENTERPRISE:
+            clash = (
+                Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE, name=name)
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if clash:
+                raise ValidationError(
+                    _("An enterprise with this name is already registered."),
+                    code="enterprise_name_duplicate",
+                )
+        return name
 
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code") or "")
@@ -65,6 +81,8 @@ class OrganisationForm(forms.ModelForm):
         data = super().clean()
         if data.get("kind") == Organisation.Kind.ENTERPRISE:
             for field in ("credit_code", "industry", "zone"):
+                if self.fields[field].disabled:  # not this user's to fill in
+                    continue
                 if not data.get(field) and field not in self.errors:
                     self.add_error(field, _("An enterprise needs this."))
         return data
@@ -106,7 +124,7 @@ class EmployerField(forms.CharField):
 
 
 class WorkerForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     id_number = forms.CharField(
         label=_("resident ID number"),
         max_length=30,

@@ -34,9 +34,9 @@ class Page:
         return self.start_index + len(self.items) - 1 if self.items else 0
 
 
-def page_number_from(value: Any) -> int:
+def page_number_from(value: Any, *, last: int = 1_000_000) -> int:
     try:
-        return max(1, min(int(value), 1_000_000))
+        return max(1, min(int(value), last))
     except (TypeError, ValueError):
         return 1
 
@@ -44,7 +44,8 @@ def page_number_from(value: Any) -> int:
 def paginate(queryset: QuerySet, *, page: Any, page_size: int | None = None) -> Page:
     page_size = page_size or settings.JINGSAI_LIST_PAGE_SIZE
     cap = settings.JINGSAI_LIST_COUNT_CAP
-    number = page_number_from(page)
+    # Pages go as deep as the counted rows: beyond them, narrow the search.
+    number = page_number_from(page, last=-(-cap // page_size))
     offset = (number - 1) * page_size
     rows = list(queryset[offset : offset + page_size + 1])
     count = queryset.order_by()[: cap + 1].count()

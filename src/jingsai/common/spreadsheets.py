@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
-from django.http import FileResponse
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,6 +29,10 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+class ExportTooLargeError(Exception):
+    """More rows than one Excel sheet holds (1,048,575 below the header)."""
 
 
 @dataclass(frozen=True)
@@ -61,16 +69,34 @@ class XlsxExport:
                 if value is None or value == "":
                     continue
                 if isinstance(value, bool):
-                    sheet.write_boolean(count, col, value)
+                    status = sheet.write_boolean(count, col, value)
                 elif isinstance(value, int | float | decimal.Decimal):
-                    sheet.write_number(count, col, value)
+                    status = sheet.write_number(count, col, value)
                 elif isinstance(value, dt.date):
-                    sheet.write_datetime(count, col, value, date_format)
+                    status = sheet.write_datetime(count, col, value, date_format)
                 else:
-                    sheet.write_string(count, col, neutralise(str(value)))
+                    status = sheet.write_string(count, col, neutralise(str(value)))
+                if status == -1:  # xlsxwriter reports a row past Excel's limit this way
+                    workbook.close()
+                    raise ExportTooLargeError(count)
         sheet.freeze_panes(1, 0)
         workbook.close()
         return count
+
+    def response_or_refusal(self, request, queryset, *, back_url: str) -> HttpResponse:
+        """The workbook, or back to the list with a message when the rows would not fit."""
+        limit = settings.JINGSAI_EXPORT_ROW_LIMIT
+        if queryset.order_by()[: limit + 1].count() > limit:
+            messages.error(
+                request,
+                _(
+                    "More than %(limit)s rows match: narrow the filters to export them "
+                    "(one Excel sheet holds %(limit)s)."
+                )
+                % {"limit": f"{limit:,}"},
+            )
+            return redirect(back_url)
+        return self.response()
 
     def response(self) -> FileResponse:
         handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse)

@@ -71,10 +71,17 @@ class Organisation(TimeStampedModel):
                 fields=["credit_code"],
                 condition=Q(credit_code__isnull=False),
                 name="organisation_credit_code_unique",
+                violation_error_message=_("This credit code is already registered."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="enterprise") | Q(credit_code__isnull=False),
                 name="enterprise_has_credit_code",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(kind="enterprise"),
+                name="enterprise_name_unique",
+                violation_error_message=_("An enterprise with this name is already registered."),
             ),
         ]
         indexes = [

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingsai.catalogue.models import Industry, Zone
 from jingsai.common.masking import mask_id_number, mask_phone
@@ -91,7 +92,7 @@ class Worker(TimeStampedModel):
     and :mod:`jingsai.organisations.domain.services` keep them in step.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_initials = models.CharField(
         _("pinyin initials"), max_length=32, editable=False, default=""
     )

@@ -50,7 +50,9 @@ def home(request):
         context["worker"] = policy.workers_visible_to(user).select_related("employer").first()
         template = "portal/home_worker.html"
     elif role in (Role.CO_ORGANISER, Role.JUDGE):
-        context["organisations"] = policy.organisations_visible_to(user)
+        context["organisations"] = policy.organisations_visible_to(user).select_related(
+            "zone", "industry"
+        )
         template = "portal/home_member.html"
     else:
         template = "portal/home_none.html"

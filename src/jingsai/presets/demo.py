@@ -23,6 +23,7 @@ from jingsai.catalogue.models import Industry, Zone
 from jingsai.common.domain import audit
 from jingsai.common.pinyin import pinyin_initials
 from jingsai.organisations.models import Organisation
+from jingsai.people.domain import accounts as account_services
 from jingsai.people.domain.bulk import insert_worker_rows
 from jingsai.people.models import Role, RoleGrant, User, Worker
 from jingsai.people.validators import id_check_character
@@ -77,11 +78,11 @@ COMPANY_WORDS = {
     "landscaping": ["园林绿化", "景观工程"],
     "road-maintenance": ["道路养护", "市政养护"],
 }
-SUFFIXES = ["有限公司", "股份有限公司", "科技有限公司"]
+SUFFIXES = ["有限公司", "股份有限公司"]
 LEVEL_WEIGHTS = [(1, 2), (2, 6), (3, 22), (4, 30), (5, 20), (None, 20)]
 
 OTHER_ORGANISATIONS = [
-    ("中共浦东新区委员会", Organisation.Kind.GOVERNMENT, None),
+    ("浦东新区人民政府", Organisation.Kind.GOVERNMENT, None),
     ("浦东新区人力资源和社会保障局", Organisation.Kind.GOVERNMENT, None),
     ("浦东新区科技和经济委员会", Organisation.Kind.GOVERNMENT, None),
     ("浦东新区建设和交通委员会", Organisation.Kind.GOVERNMENT, None),
@@ -107,7 +108,7 @@ OTHER_ORGANISATIONS = [
 DEMO_ACCOUNTS = [
     # username, display name, role, how to find the organisation
     ("admin", "区总工会管理员", Role.PROGRAMME_ADMIN, "union"),
-    ("leader", "区领导", Role.LEADERSHIP, "中共浦东新区委员会"),
+    ("leader", "区领导", Role.LEADERSHIP, "浦东新区人民政府"),
     ("coorganiser", "科经委联络员", Role.CO_ORGANISER, "浦东新区科技和经济委员会"),
     ("officer", "企业工会干部", Role.ENTERPRISE_OFFICER, "first-enterprise"),
     ("judge", "裁判员", Role.JUDGE, "浦东新区职工实训中心"),
@@ -327,7 +328,8 @@ def create_workers(rng: random.Random, n: int, *, chunk: int = 20_000, progress=
 
 
 def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
-    union = Organisation.objects.filter(kind=Organisation.Kind.UNION).order_by("id").first()
+    """One login per role (idempotent), created through the audited account services."""
+    union = Organisation.objects.filter(kind=Organisation.Kind.UNION, parent=None).first()
     first_enterprise = (
         Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).order_by("id").first()
     )
@@ -341,40 +343,43 @@ def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> list[tuple[str, str, 
             organisation = Organisation.objects.filter(name=where).first()
         if organisation is None:
             continue
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create_user(
-                username=username, password=password, display_name=display
-            )
-            audit.record(
-                actor=None,
-                action="create",
-                obj=user,
-                after=audit.snapshot(user),
-                note="demo account",
-            )
-        grant, made = RoleGrant.objects.get_or_create(
-            user=user, role=role, organisation=organisation
-        )
-        if made:
-            audit.record(
-                actor=None,
-                action="create",
-                obj=grant,
-                after=audit.snapshot(grant),
-                note="demo account",
-            )
-        if role == Role.WORKER and not Worker.objects.filter(user=user).exists():
-            worker = Worker.objects.filter(employer=organisation, user=None).order_by("id").first()
-            if worker is not None:
-                worker.user = user
-                worker.save(update_fields=["user"])
+        worker = None
+        if role == Role.WORKER:
+            worker = Worker.objects.filter(employer=organisation).order_by("id").first()
+            if worker is None:
+                continue
+        with transaction.atomic():
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                account_services.create_account(
+                    actor=None,
+                    username=username,
+                    display_name=display,
+                    password=password,
+                    role=role,
+                    organisation=organisation,
+                    worker=worker,
+                )
+            elif not RoleGrant.objects.filter(
+                user=user, role=role, organisation=organisation
+            ).exists():
+                if worker is not None and worker.user_id not in (None, user.pk):
+                    continue
+                account_services.grant_role(
+                    actor=None, user=user, role=role, organisation=organisation, worker=worker
+                )
         accounts.append((username, str(role.label), organisation.name))
     return accounts
 
 
 def generate(
-    *, enterprises: int, workers: int, seed: int = 2026, year: int, progress_factory=None
+    *,
+    enterprises: int,
+    workers: int,
+    seed: int = 2026,
+    year: int,
+    progress_factory=None,
+    with_accounts: bool = True,
 ) -> DemoSummary:
     """Load the Pudong preset if needed, then add demo organisations, workers and accounts."""
     rng = random.Random(seed + Organisation.objects.count() + Worker.objects.count())
@@ -408,7 +413,7 @@ def generate(
             object_repr=f"{summary.workers} workers",
             note="demo data",
         )
-    summary.accounts = ensure_demo_accounts()
+    summary.accounts = ensure_demo_accounts() if with_accounts else []
     optimise_query_planner()
     return summary
 

@@ -223,11 +223,22 @@ def apply(*, year: int, actor=None) -> Counter:
         )
     from jingsai.common.pinyin import pinyin_initials
 
-    _ensure(
-        Organisation,
-        {"name": UNION_NAME, "kind": Organisation.Kind.UNION},
-        {"name_initials": pinyin_initials(UNION_NAME)},
-        created,
-        actor,
-    )
+    # The district union is the programme's own organisation: found by kind, so
+    # that renaming it does not make a second one.
+    if not Organisation.objects.filter(kind=Organisation.Kind.UNION, parent=None).exists():
+        _ensure(
+            Organisation,
+            {"name": UNION_NAME, "kind": Organisation.Kind.UNION},
+            {"name_initials": pinyin_initials(UNION_NAME)},
+            created,
+            actor,
+        )
     return created
+
+
+def default_year() -> int:
+    """The latest programme year already loaded, or this year on a new install."""
+    from django.utils import timezone
+
+    latest = ProgrammeYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year

@@ -1,5 +1,7 @@
 """Accounts: logins and the roles they hold (programme admins only)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -36,7 +38,7 @@ def account_list(request):
     return render(
         request,
         "backoffice/account_list.html",
-        {"page": page, "q": q, "query": f"q={q}" if q else ""},
+        {"page": page, "q": q, "query": urlencode({"q": q}) if q else ""},
     )
 
 

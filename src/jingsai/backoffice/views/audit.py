@@ -1,5 +1,7 @@
 """The audit trail, newest first, with before and after of each change."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 
 from jingsai.access import policy
@@ -29,5 +31,9 @@ def audit_list(request):
     return render(
         request,
         "backoffice/audit_list.html",
-        {"page": page, "rows": rows, "query": f"type={object_type}" if object_type else ""},
+        {
+            "page": page,
+            "rows": rows,
+            "query": urlencode({"type": object_type}) if object_type else "",
+        },
     )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jingsai.access import policy
@@ -166,4 +167,5 @@ class OrganisationExport(XlsxExport):
 @requires(policy.can_browse_organisations)
 def organisation_export(request):
     _form, queryset = filtered_organisations(request.user, request.GET)
-    return OrganisationExport(queryset).response()
+    back = f"{reverse('backoffice:organisation_list')}?{query_without_page(request.GET)}"
+    return OrganisationExport(queryset).response_or_refusal(request, queryset, back_url=back)

@@ -10,6 +10,7 @@ from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from jingsai.access import policy
@@ -190,10 +191,10 @@ class WorkerExport(XlsxExport):
         self.queryset = queryset
         self.columns = [
             Column(_("ID"), 10),
-            Column(_("name"), 10),
+            Column(pgettext("person", "name"), 10),
             Column(_("resident ID number"), 22),
             Column(_("gender"), 6),
-            Column(_("date of birth"), 12),
+            Column(_("year of birth"), 8),
             Column(_("employer"), 36),
             Column(_("trade"), 14),
             Column(_("skill level"), 22),
@@ -209,7 +210,7 @@ class WorkerExport(XlsxExport):
                 worker.name,
                 worker.masked_id_number,
                 str(genders.get(worker.gender, "")),
-                worker.birth_date,
+                worker.birth_date.year,  # with the masked number a full date would give it away
                 worker.employer.name,
                 worker.trade,
                 str(levels[worker.skill_level]) if worker.skill_level else "",
@@ -220,4 +221,5 @@ class WorkerExport(XlsxExport):
 @requires(policy.can_browse_workers)
 def worker_export(request):
     _form, queryset = filtered_workers(request.user, request.GET)
-    return WorkerExport(queryset).response()
+    back = f"{reverse('backoffice:worker_list')}?{query_without_page(request.GET)}"
+    return WorkerExport(queryset).response_or_refusal(request, queryset, back_url=back)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jingsai.common.domain import audit
@@ -34,11 +34,16 @@ def create_account(
         validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
-    with transaction.atomic():
-        user.set_password(password)
-        user.save()
-        audit.record(actor=actor, action="create", obj=user, after=audit.snapshot(user))
-        grant_role(actor=actor, user=user, role=role, organisation=organisation, worker=worker)
+    try:
+        with transaction.atomic():
+            user.set_password(password)
+            user.save()
+            audit.record(actor=actor, action="create", obj=user, after=audit.snapshot(user))
+            grant_role(actor=actor, user=user, role=role, organisation=organisation, worker=worker)
+    except IntegrityError:
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("This username is taken.")}) from None
+        raise
     return user
 
 

@@ -35,4 +35,12 @@ class Migration(migrations.Migration):
             model_name='worker',
             index=models.Index(fields=['zone', 'industry', 'id'], name='worker_zone_industry_idx'),
         ),
+        migrations.RunSQL(
+            "UPDATE people_worker SET "
+            "zone_id = (SELECT o.zone_id FROM organisations_organisation o "
+            "WHERE o.id = people_worker.employer_id), "
+            "industry_id = (SELECT o.industry_id FROM organisations_organisation o "
+            "WHERE o.id = people_worker.employer_id)",
+            migrations.RunSQL.noop,
+        ),
     ]

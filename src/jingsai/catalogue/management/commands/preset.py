@@ -1,7 +1,6 @@
 """``jingsai preset pudong [--year 2026]``: load a named configuration (idempotent)."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from jingsai.presets import PRESETS
 
@@ -12,14 +11,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", help=f"one of: {', '.join(PRESETS)}")
         parser.add_argument(
-            "--year", type=int, default=None, help="programme year (default: this year)"
+            "--year",
+            type=int,
+            default=None,
+            help="programme year (default: the latest loaded, or this year on a new install)",
         )
 
     def handle(self, *args, name, year, **options):
         preset = PRESETS.get(name)
         if preset is None:
             raise CommandError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}")
-        created = preset.apply(year=year or timezone.localdate().year)
+        created = preset.apply(year=year or preset.default_year())
         if not created:
             self.stdout.write(f"preset {name}: already loaded, nothing changed")
             return

@@ -1,11 +1,11 @@
 """``jingsai demo-data --enterprises N --workers M``: realistic demo data, with a progress bar."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 from tqdm import tqdm
 
 from jingsai.people.models import Worker
-from jingsai.presets import demo
+from jingsai.presets import demo, pudong
 
 
 class Command(BaseCommand):
@@ -18,12 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=None)
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument(
+            "--accounts",
+            action="store_true",
+            help="also create the demo accounts (published password) when DEBUG is off",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="add enterprises and workers only when there are no workers yet",
         )
 
-    def handle(self, *args, enterprises, workers, seed, year, quiet, if_empty, **options):
+    def handle(self, *args, enterprises, workers, seed, year, quiet, if_empty, accounts, **options):
+        # Demo logins share a published password: never on a production site unless asked.
+        with_accounts = settings.DEBUG or accounts
         if if_empty and Worker.objects.exists():
             self.stdout.write("demo data: workers exist already, none added")
             enterprises = workers = 0
@@ -41,9 +48,12 @@ class Command(BaseCommand):
             enterprises=enterprises,
             workers=workers,
             seed=seed,
-            year=year or timezone.localdate().year,
+            year=year or pudong.default_year(),
             progress_factory=bar,
+            with_accounts=with_accounts,
         )
+        if not with_accounts:
+            self.stdout.write("demo accounts not created: DEBUG is off (pass --accounts to force)")
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {summary.organisations} other organisations, "

@@ -1,0 +1,52 @@
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from jingsai.organisations.models import Organisation
+from jingsai.organisations.validators import validate_credit_code
+from jingsai.people.models import User, Worker
+from jingsai.people.validators import parse_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=True)
+def test_demo_data_makes_valid_people_and_one_account_per_role():
+    call_command(
+        "demo-data".replace("-", "_"), "--enterprises", "20", "--workers", "300", "--quiet"
+    )
+    assert Worker.objects.count() == 300
+    assert Organisation.objects.filter(kind="enterprise").count() == 20
+    for worker in Worker.objects.select_related("employer"):
+        parsed = parse_id_number(worker.id_number)
+        assert (parsed.birth_date, parsed.gender) == (worker.birth_date, worker.gender)
+        assert (worker.zone_id, worker.industry_id) == (
+            worker.employer.zone_id,
+            worker.employer.industry_id,
+        )
+    for enterprise in Organisation.objects.filter(kind="enterprise"):
+        validate_credit_code(enterprise.credit_code)
+        assert "科技科技" not in enterprise.name
+    assert set(User.objects.values_list("username", flat=True)) == {
+        "admin", "leader", "coorganiser", "officer", "judge", "worker",
+    }  # fmt: skip
+    assert (
+        Worker.objects.get(user__username="worker")
+        .employer.grants.filter(user__username="officer")
+        .exists()
+    )
+
+
+@override_settings(DEBUG=True)
+def test_demo_data_twice_adds_more_without_collisions():
+    call_command("demo_data", "--enterprises", "5", "--workers", "100", "--quiet")
+    call_command("demo_data", "--enterprises", "5", "--workers", "100", "--quiet")
+    assert Worker.objects.count() == 200
+    assert User.objects.count() == 6
+
+
+@override_settings(DEBUG=False)
+def test_demo_data_without_debug_creates_no_published_logins():
+    call_command("demo_data", "--enterprises", "3", "--workers", "10", "--quiet")
+    assert Worker.objects.count() == 10
+    assert not User.objects.exists()
