@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 ID_NUMBER_LIKE = re.compile(r"^\d{17}[\dXx]$")
 INITIALS_LIKE = re.compile(r"^[A-Za-z]{1,32}$")
@@ -39,6 +39,18 @@ def classify_search(text: str | None) -> SearchTerm:
     if INITIALS_LIKE.match(text):
         return SearchTerm("initials", text.lower())
     return SearchTerm("name", text[:50])
+
+
+def search_by_name(queryset: QuerySet, term: SearchTerm) -> QuerySet | None:
+    """Narrow ``queryset`` (with ``name`` and ``name_initials``) by a name or
+    initials term, ordered to follow the prefix index; ``None`` for other terms."""
+    if term.kind == "initials":
+        return queryset.filter(prefix_q("name_initials", term.value)).order_by(
+            "name_initials", "id"
+        )
+    if term.kind == "name":
+        return queryset.filter(prefix_q("name", term.value)).order_by("name", "id")
+    return None
 
 
 def prefix_q(field: str, prefix: str) -> Q:

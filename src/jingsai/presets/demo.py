@@ -387,35 +387,44 @@ def generate(
     summary = DemoSummary()
     with transaction.atomic():
         summary.organisations = ensure_other_organisations()
-        bar = progress_factory(enterprises, "enterprises") if progress_factory else None
-        summary.enterprises = create_enterprises(
-            rng, enterprises, progress=bar.update if bar else None
+        summary.enterprises = _with_progress(
+            progress_factory,
+            enterprises,
+            "enterprises",
+            lambda tick: create_enterprises(rng, enterprises, progress=tick),
         )
-        if bar:
-            bar.close()
-        if summary.enterprises:
-            audit.record(
-                actor=None,
-                action="bulk_create",
-                object_type="organisations.organisation",
-                object_repr=f"{summary.enterprises} enterprises",
-                note="demo data",
-            )
-    bar = progress_factory(workers, "workers") if progress_factory else None
-    summary.workers = create_workers(rng, workers, progress=bar.update if bar else None)
-    if bar:
-        bar.close()
-    if summary.workers:
-        audit.record(
-            actor=None,
-            action="bulk_create",
-            object_type="people.worker",
-            object_repr=f"{summary.workers} workers",
-            note="demo data",
-        )
+        _record_bulk("organisations.organisation", summary.enterprises, "enterprises")
+    summary.workers = _with_progress(
+        progress_factory,
+        workers,
+        "workers",
+        lambda tick: create_workers(rng, workers, progress=tick),
+    )
+    _record_bulk("people.worker", summary.workers, "workers")
     summary.accounts = ensure_demo_accounts() if with_accounts else []
     optimise_query_planner()
     return summary
+
+
+def _with_progress(progress_factory, total: int, unit: str, work) -> int:
+    bar = progress_factory(total, unit) if progress_factory else None
+    try:
+        return work(bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+
+
+def _record_bulk(object_type: str, count: int, noun: str) -> None:
+    """One audit record for a bulk demo load (not one per row)."""
+    if count:
+        audit.record(
+            actor=None,
+            action="bulk_create",
+            object_type=object_type,
+            object_repr=f"{count} {noun}",
+            note="demo data",
+        )
 
 
 def optimise_query_planner() -> None:

@@ -12,7 +12,7 @@ from jingsai.backoffice.forms import OrganisationForm, OrganisationSearchForm
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.models import AuditEntry
 from jingsai.common.pagination import paginate
-from jingsai.common.search import classify_search, prefix_q
+from jingsai.common.search import SearchTerm, classify_search, search_by_name
 from jingsai.common.spreadsheets import Column, XlsxExport
 from jingsai.organisations.domain import services
 from jingsai.organisations.models import Organisation
@@ -32,17 +32,14 @@ def filtered_organisations(user, params):
         queryset = queryset.filter(zone=data["zone"])
     if data["industry"]:
         queryset = queryset.filter(industry=data["industry"])
-    term = classify_search(data["q"])
-    if term.kind == "initials":
-        return form, queryset.filter(prefix_q("name_initials", term.value)).order_by(
-            "name_initials", "id"
-        )
     code = normalise_credit_code(data["q"] or "")
     if len(code) == 18 and code.isalnum():
         return form, queryset.filter(credit_code=code)
-    if term.kind in ("name", "digits", "id_number"):
-        return form, queryset.filter(prefix_q("name", data["q"].strip())).order_by("name", "id")
-    return form, queryset.order_by("-id")
+    term = classify_search(data["q"])
+    if term.kind in ("digits", "id_number"):  # organisation names may hold numbers
+        term = SearchTerm("name", data["q"].strip())
+    found = search_by_name(queryset, term)
+    return form, found if found is not None else queryset.order_by("-id")
 
 
 @requires(policy.can_browse_organisations)

@@ -19,7 +19,7 @@ from jingsai.backoffice.forms import WorkerForm, WorkerSearchForm
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.models import AuditEntry
 from jingsai.common.pagination import paginate
-from jingsai.common.search import classify_search, prefix_q
+from jingsai.common.search import classify_search, search_by_name
 from jingsai.common.spreadsheets import Column, XlsxExport
 from jingsai.people.domain import workers as worker_services
 from jingsai.people.models import SkillLevel, Worker
@@ -41,15 +41,10 @@ def filtered_workers(user, params):
     if data["skill_level"]:
         queryset = queryset.filter(skill_level=data["skill_level"])
     term = classify_search(data["q"])
-    if term.kind == "initials":
-        return form, queryset.filter(prefix_q("name_initials", term.value)).order_by(
-            "name_initials", "id"
-        )
-    if term.kind == "name":
-        return form, queryset.filter(prefix_q("name", term.value)).order_by("name", "id")
     if term.kind in ("id_number", "digits"):  # numbers are searched by POST only
         return form, queryset.none()
-    return form, queryset.order_by("-id")
+    found = search_by_name(queryset, term)
+    return form, found if found is not None else queryset.order_by("-id")
 
 
 @sensitive_post_parameters("q")
