@@ -50,3 +50,22 @@ def test_demo_data_without_debug_creates_no_published_logins():
     call_command("demo_data", "--enterprises", "3", "--workers", "10", "--quiet")
     assert Worker.objects.count() == 10
     assert not User.objects.exists()
+
+
+def test_create_admin_command(preset, monkeypatch):
+    from jingsai.access import policy
+
+    monkeypatch.setenv("JINGSAI_ADMIN_PASSWORD", "Huangpu-River-2026!")
+    call_command("create_admin", "alice")
+    alice = User.objects.get(username="alice")
+    assert policy.is_programme_admin(alice)
+    assert alice.check_password("Huangpu-River-2026!")
+
+
+def test_create_admin_refuses_a_weak_password(preset, monkeypatch):
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("JINGSAI_ADMIN_PASSWORD", "123")
+    with pytest.raises(CommandError):
+        call_command("create_admin", "bob")
+    assert not User.objects.filter(username="bob").exists()
