@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jingsai.catalogue",
     "jingsai.organisations",
     "jingsai.people",
+    "jingsai.competitions",
     "jingsai.backoffice",
     "jingsai.portal",
     "jingsai.public",
@@ -195,5 +196,10 @@ LOGGING = {
 JINGSAI_LIST_PAGE_SIZE = 25
 JINGSAI_LIST_COUNT_CAP = 10_000
 JINGSAI_EXPORT_ROW_LIMIT = 1_048_575
+JINGSAI_IMPORT_MAX_ROWS = int(os.environ.get("JINGSAI_IMPORT_MAX_ROWS", "200000"))
+JINGSAI_IMPORT_MAX_BYTES = int(os.environ.get("JINGSAI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+JINGSAI_UPLOAD_MAX_BYTES = JINGSAI_IMPORT_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 VERBOSE_NAME = _("Jingsai")

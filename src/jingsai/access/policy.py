@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from jingsai.competitions.domain.lifecycle import MOVES
+from jingsai.competitions.models import Competition, Entry
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import Role, RoleGrant, User, Worker
 
@@ -172,3 +174,105 @@ def can_read_audit_trail(user: User) -> bool:
 def can_manage_accounts(user: User) -> bool:
     """Creating logins and granting roles: programme admins only."""
     return is_programme_admin(user)
+
+
+# --- competitions and entries ------------------------------------------------
+
+
+def co_organiser_org_ids(user: User) -> set[int]:
+    return organisation_ids_for(user, Role.CO_ORGANISER)
+
+
+def competitions_visible_to(user: User):
+    """Admins and leadership: all; co-organisers: theirs; officers: all but drafts."""
+    if reads_everything(user):
+        return Competition.objects.all()
+    visible = Q(pk__in=[])
+    orgs = co_organiser_org_ids(user)
+    if orgs:
+        visible |= Q(organiser_id__in=orgs) | Q(co_organisers__in=orgs)
+    if organisation_ids_for(user, Role.ENTERPRISE_OFFICER):
+        visible |= ~Q(status=Competition.Status.DRAFT)
+    return Competition.objects.filter(visible).distinct()
+
+
+def can_browse_competitions(user: User) -> bool:
+    return has_role(
+        user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP, Role.CO_ORGANISER, Role.ENTERPRISE_OFFICER
+    )
+
+
+def can_create_competition(user: User) -> bool:
+    """Admins set competitions up; co-organisers apply for them (立项申请)."""
+    return has_role(user, Role.PROGRAMME_ADMIN, Role.CO_ORGANISER)
+
+
+def organises(user: User, competition) -> bool:
+    """The user is staff of the competition's organiser or one of its co-organisers."""
+    orgs = co_organiser_org_ids(user)
+    if not orgs:
+        return False
+    if competition.organiser_id in orgs:
+        return True
+    return competition.co_organisers.filter(pk__in=orgs).exists()
+
+
+def can_manage_competition(user: User, competition) -> bool:
+    return is_programme_admin(user) or organises(user, competition)
+
+
+def can_move_competition(user: User, competition, to: str) -> bool:
+    who = MOVES.get((competition.status, to))
+    if who is None:
+        return False
+    if who == "admin":
+        return is_programme_admin(user)
+    return can_manage_competition(user, competition)
+
+
+def can_review_application(user: User, competition) -> bool:
+    return is_programme_admin(user)
+
+
+def entries_visible_to(user: User, competition=None):
+    """Admins and leadership: all; organisers: their competitions'; officers: their
+    enterprise's; workers: their own."""
+    entries = Entry.objects.all()
+    if competition is not None:
+        entries = entries.filter(competition=competition)
+    if reads_everything(user):
+        return entries
+    visible = Q(pk__in=[])
+    orgs = co_organiser_org_ids(user)
+    if orgs:
+        visible |= Q(competition__organiser_id__in=orgs) | Q(competition__co_organisers__in=orgs)
+    enterprises = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    if enterprises:
+        visible |= Q(enterprise_id__in=enterprises)
+    if has_role(user, Role.WORKER):
+        visible |= Q(members__worker__user=user, members__active=True)
+    return entries.filter(visible).distinct()
+
+
+def enterprises_registering_for(user: User):
+    """Enterprises on whose behalf the user may register entries."""
+    if is_programme_admin(user):
+        return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
+    return Organisation.objects.filter(pk__in=organisation_ids_for(user, Role.ENTERPRISE_OFFICER))
+
+
+def can_register(user: User, competition) -> bool:
+    return competition.status == competition.Status.OPEN and (
+        is_programme_admin(user) or bool(organisation_ids_for(user, Role.ENTERPRISE_OFFICER))
+    )
+
+
+def can_review_entries(user: User, competition) -> bool:
+    return can_manage_competition(user, competition)
+
+
+def can_change_entry(user: User, entry) -> bool:
+    """Fixing and resubmitting a returned entry, or withdrawing one."""
+    return is_programme_admin(user) or entry.enterprise_id in organisation_ids_for(
+        user, Role.ENTERPRISE_OFFICER
+    )

@@ -1,0 +1,66 @@
+"""Checking uploaded files by their content, not their name.
+
+:func:`check_upload` reads the first bytes and decides the real type (PDF,
+Office Open XML, PNG, JPEG); the name the browser sent is never trusted or
+stored. Sizes are limited (``JINGSAI_UPLOAD_MAX_BYTES``, default 20 MB).
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+}
+
+
+def sniff(upload) -> str | None:
+    """The real type of an uploaded file: pdf, png, jpg, xlsx, docx, or None."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, kind in SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+    return None
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "JINGSAI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def check_upload(upload, *, allowed) -> str:
+    """The file's real type if it is allowed and small enough; ValidationError otherwise."""
+    limit = max_upload_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s MB; at most %(limit)s MB is accepted.")
+            % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."))
+    kind = sniff(upload)
+    if kind not in allowed:
+        raise ValidationError(
+            _("This kind of file is not accepted here; accepted: %(kinds)s.")
+            % {"kinds": ", ".join(sorted(allowed))}
+        )
+    return kind

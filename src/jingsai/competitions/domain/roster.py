@@ -1,0 +1,453 @@
+"""Roster import (报名名单导入): hundreds of thousands of rows, all or nothing.
+
+One pass reads and checks every row in memory; existing workers, existing
+entries and counts come from a handful of set-based queries (never one per
+row). Only when no row has an error does the write pass run, in one
+transaction: new workers in bulk, then entries and their members in bulk.
+
+Row checks: name and ID number present; the ID number valid (length, date of
+birth, province, check character); not twice in the file; a worker already
+known under the number has the same name and works for the enterprise; the
+person is not already entered; eligibility (zones, industries, skill level,
+age); capacity and the per-enterprise quota; team size per team.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingsai.common.domain import audit
+from jingsai.common.masking import mask_name
+from jingsai.common.pinyin import pinyin_initials
+from jingsai.common.spreadsheet_import import (
+    ColumnSpec,
+    ErrorCollector,
+    SpreadsheetRefused,
+    cell_text,
+    number_too_long_for_excel,
+    open_table,
+)
+from jingsai.common.validators import normalise_phone, validate_phone
+from jingsai.competitions.domain import eligibility
+from jingsai.competitions.models import Competition, Entry, EntryMember
+from jingsai.organisations.models import Organisation
+from jingsai.people.domain.bulk import insert_worker_rows
+from jingsai.people.models import SkillLevel, Worker
+from jingsai.people.validators import parse_id_number
+
+NAME = ColumnSpec("name", "姓名", example="张三")
+ID_NUMBER = ColumnSpec("id_number", "身份证号码", width=22, example="310115198001011238")
+PHONE = ColumnSpec("phone", "手机号码", required=False, width=14, example="13912345678")
+TRADE = ColumnSpec("trade", "工种", required=False, example="电工")
+LEVEL = ColumnSpec(
+    "skill_level", "技能等级", required=False, aliases=("职业技能等级",), example="高级工"
+)
+TEAM = ColumnSpec("team", "团队名称", example="第一队")
+ENTERPRISE = ColumnSpec(
+    "enterprise", "单位统一社会信用代码", aliases=("统一社会信用代码",), width=22, example=""
+)
+
+LEVEL_WORDS = {
+    "高级技师": 1,
+    "一级": 1,
+    "技师": 2,
+    "二级": 2,
+    "高级工": 3,
+    "三级": 3,
+    "中级工": 4,
+    "四级": 4,
+    "初级工": 5,
+    "五级": 5,
+}
+
+
+def roster_columns(competition: Competition, *, several_enterprises: bool) -> list[ColumnSpec]:
+    columns = [NAME, ID_NUMBER, PHONE, TRADE, LEVEL]
+    if competition.is_team:
+        columns.append(TEAM)
+    if several_enterprises:
+        columns.append(ENTERPRISE)
+    return columns
+
+
+def parse_skill_level(text: str) -> int | None:
+    text = text.strip().replace(" ", "")
+    if not text:
+        return None
+    if text.isdigit() and 1 <= int(text) <= 5:
+        return int(text)
+    for word, level in sorted(LEVEL_WORDS.items(), key=lambda kv: -len(kv[0])):
+        if word in text:
+            return level
+    for level in SkillLevel:
+        if text == str(level.label):
+            return level.value
+    raise ValidationError(
+        _("Write the skill level as 1–5 or as 高级技师, 技师, 高级工, 中级工 or 初级工.")
+    )
+
+
+@dataclass
+class RosterRow:
+    number: int
+    name: str
+    id_number: str
+    birth_date: Any
+    gender: str
+    phone: str
+    trade: str
+    skill_level: int | None
+    team: str
+    enterprise: Organisation
+    worker_id: int | None = None
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    entries: int = 0
+    new_workers: int = 0
+    errors: ErrorCollector = field(default_factory=ErrorCollector)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _known_workers(numbers: list[str]) -> dict[str, tuple]:
+    known: dict[str, tuple] = {}
+    for i in range(0, len(numbers), 900):
+        for row in Worker.objects.filter(id_number__in=numbers[i : i + 900]).values_list(
+            "id_number", "pk", "name", "employer_id", "skill_level"
+        ):
+            known[row[0]] = row[1:]
+    return known
+
+
+def import_roster(
+    *,
+    actor: Any,
+    competition: Competition,
+    source,
+    enterprises: list[Organisation],
+    size: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportResult:
+    """Import a roster for ``competition`` on behalf of ``enterprises`` (an officer's own,
+    or every enterprise for staff, then the file names each row's enterprise)."""
+    several = len(enterprises) != 1
+    columns = roster_columns(competition, several_enterprises=several)
+    rules = eligibility.rules_for(competition)
+    window = eligibility.window_refusals(rules)
+    if window:
+        raise SpreadsheetRefused(" ".join(window))
+    table = open_table(source, columns, size=size)
+    result = ImportResult(rows=len(table.rows), errors=ErrorCollector(table.sheet))
+    errors = result.errors
+    by_code = {e.credit_code: e for e in enterprises if e.credit_code} if several else {}
+    only = enterprises[0] if not several else None
+    parsed: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    total = len(table.rows)
+    for index, row in enumerate(table.rows):
+        if progress and index % 10_000 == 0:
+            progress("check", index, total)
+        values = row.values
+        name = cell_text(values.get("name")).replace(" ", "")
+        raw_id = values.get("id_number")
+        row_ok = True
+        if not name:
+            errors.add(table, row, "name", _("The name is missing."))
+            row_ok = False
+        number = ""
+        birth = gender = None
+        if raw_id in (None, ""):
+            errors.add(table, row, "id_number", _("The ID number is missing."))
+            row_ok = False
+        elif number_too_long_for_excel(raw_id):
+            errors.add(
+                table,
+                row,
+                "id_number",
+                _(
+                    "The ID number was stored as a number and Excel has changed its last "
+                    "digits; format the column as text and type it again."
+                ),
+            )
+            row_ok = False
+        else:
+            try:
+                parsed_id = parse_id_number(cell_text(raw_id))
+                number, birth, gender = parsed_id.number, parsed_id.birth_date, parsed_id.gender
+            except ValidationError as error:
+                errors.add(table, row, "id_number", error.messages[0])
+                row_ok = False
+        if number:
+            if number in seen:
+                errors.add(
+                    table,
+                    row,
+                    "id_number",
+                    _("This ID number is also on row %(row)d of the file.") % {"row": seen[number]},
+                )
+                row_ok = False
+            else:
+                seen[number] = row.number
+        phone = normalise_phone(cell_text(values.get("phone")))
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError as error:
+                errors.add(table, row, "phone", error.messages[0])
+                row_ok = False
+        try:
+            level = parse_skill_level(cell_text(values.get("skill_level")))
+        except ValidationError as error:
+            errors.add(table, row, "skill_level", error.messages[0])
+            level, row_ok = None, False
+        team = cell_text(values.get("team")) if competition.is_team else ""
+        if competition.is_team and not team:
+            errors.add(table, row, "team", _("The team name is missing."))
+            row_ok = False
+        enterprise = only
+        if several:
+            code = cell_text(values.get("enterprise")).upper().replace(" ", "")
+            enterprise = by_code.get(code)
+            if enterprise is None:
+                errors.add(
+                    table,
+                    row,
+                    "enterprise",
+                    _("No enterprise you may register for has this credit code.")
+                    if code
+                    else _("The enterprise's credit code is missing."),
+                )
+                row_ok = False
+        if row_ok:
+            parsed.append(
+                RosterRow(
+                    row.number,
+                    name,
+                    number,
+                    birth,
+                    gender,
+                    phone,
+                    cell_text(values.get("trade"))[:50],
+                    level,
+                    team[:100],
+                    enterprise,
+                )
+            )
+    if progress:
+        progress("check", total, total)
+
+    # Set-based checks against what the database already holds.
+    known = _known_workers([r.id_number for r in parsed])
+    entered = set(
+        EntryMember.objects.filter(competition=competition, active=True).values_list(
+            "worker_id", flat=True
+        )
+    )
+    row_index = {r.number: r for r in table.rows}
+    for r in parsed:
+        row = row_index[r.number]
+        found = known.get(r.id_number)
+        if found is not None:
+            pk, known_name, employer_id, known_level = found
+            r.worker_id = pk
+            if known_name != r.name:
+                errors.add(
+                    table,
+                    row,
+                    "name",
+                    _(
+                        "The name does not match the worker registered under this ID number "
+                        "(%(name)s)."
+                    )
+                    % {"name": mask_name(known_name)},
+                )
+                continue
+            if employer_id != r.enterprise.pk:
+                errors.add(
+                    table,
+                    row,
+                    "id_number",
+                    _("This worker is registered with another employer, not %(enterprise)s.")
+                    % {"enterprise": r.enterprise.name},
+                )
+                continue
+            if pk in entered:
+                errors.add(table, row, "id_number", eligibility.already_entered_refusal(r.name))
+                continue
+            r.skill_level = known_level if known_level is not None else r.skill_level
+        reasons = eligibility.employer_refusals(
+            rules, zone_id=r.enterprise.zone_id, industry_id=r.enterprise.industry_id
+        ) + eligibility.person_refusals(rules, birth_date=r.birth_date, skill_level=r.skill_level)
+        for reason in reasons:
+            errors.add(table, row, None, reason)
+
+    # Capacity, quota and team sizes.
+    active = Entry.objects.filter(competition=competition).exclude(status=Entry.Status.WITHDRAWN)
+    now_total = active.count()
+    now_by_enterprise = Counter(
+        dict(active.values_list("enterprise").annotate(n=Count("id")).order_by())
+    )
+    if competition.is_team:
+        teams: dict[tuple[int, str], list[RosterRow]] = defaultdict(list)
+        for r in parsed:
+            teams[(r.enterprise.pk, r.team)].append(r)
+        units = list(teams.values())
+        for members in units:
+            for reason in eligibility.team_size_refusals(rules, size=len(members)):
+                errors.add(
+                    table, row_index[members[0].number], "team", f"{members[0].team}：{reason}"
+                )
+    else:
+        units = [[r] for r in parsed]
+    adding_by_enterprise: Counter = Counter()
+    for position, members in enumerate(units, start=1):
+        enterprise = members[0].enterprise
+        adding_by_enterprise[enterprise.pk] += 1
+        reasons = eligibility.limit_refusals(
+            rules,
+            entries_now=now_total + position - 1,
+            enterprise_entries_now=now_by_enterprise[enterprise.pk]
+            + adding_by_enterprise[enterprise.pk]
+            - 1,
+        )
+        for reason in reasons:
+            errors.add(table, row_index[members[0].number], None, reason)
+    if errors:
+        return result
+
+    # The write pass: one transaction, bulk statements.
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        if eligibility.window_refusals(eligibility.rules_for(locked)):
+            raise SpreadsheetRefused(
+                " ".join(eligibility.window_refusals(eligibility.rules_for(locked)))
+            )
+        new = [r for r in parsed if r.worker_id is None]
+        if progress:
+            progress("write", 0, len(parsed))
+        if new:
+            result.new_workers = insert_worker_rows(
+                [
+                    (
+                        r.name,
+                        pinyin_initials(r.name),
+                        r.id_number,
+                        r.birth_date,
+                        r.gender,
+                        r.enterprise.pk,
+                        r.enterprise.zone_id,
+                        r.enterprise.industry_id,
+                        r.trade,
+                        r.skill_level,
+                        r.phone,
+                    )
+                    for r in new
+                ]
+            )
+            if result.new_workers != len(new):
+                raise SpreadsheetRefused(
+                    _(
+                        "Some workers were registered by someone else during the import; "
+                        "import the file again."
+                    )
+                )
+            ids = {}
+            numbers = [r.id_number for r in new]
+            for i in range(0, len(numbers), 900):
+                ids.update(
+                    Worker.objects.filter(id_number__in=numbers[i : i + 900]).values_list(
+                        "id_number", "pk"
+                    )
+                )
+            for r in new:
+                r.worker_id = ids[r.id_number]
+        first_level = locked.levels.order_by("order").first()
+        submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+        entries = Entry.objects.bulk_create(
+            [
+                Entry(
+                    competition=locked,
+                    enterprise=members[0].enterprise,
+                    team_name=members[0].team,
+                    zone_id=members[0].enterprise.zone_id,
+                    level=first_level,
+                    submitted_by=submitted_by,
+                )
+                for members in units
+            ],
+            batch_size=2000,
+        )
+        EntryMember.objects.bulk_create(
+            [
+                EntryMember(
+                    entry=entry,
+                    competition=locked,
+                    worker_id=r.worker_id,
+                    is_captain=i == 0 and locked.is_team,
+                )
+                for entry, members in zip(entries, units, strict=True)
+                for i, r in enumerate(members)
+            ],
+            batch_size=5000,
+        )
+        result.entries = len(entries)
+        audit.record(
+            actor=actor,
+            action="import_roster",
+            obj=locked,
+            after={
+                "rows": result.rows,
+                "entries": result.entries,
+                "new_workers": result.new_workers,
+                "enterprises": sorted({e.enterprise_id for e in entries}),
+                "file_sha256": _digest(source),
+                "at": timezone.now(),
+            },
+        )
+        if progress:
+            progress("write", len(parsed), len(parsed))
+    return result
+
+
+def _worker_row(r: RosterRow) -> tuple:
+    """A new worker, shaped like :data:`jingsai.people.domain.bulk.WORKER_COLUMNS`."""
+    enterprise = r.enterprise
+    return (
+        r.name,
+        pinyin_initials(r.name),
+        r.id_number,
+        r.birth_date,
+        r.gender,
+        enterprise.pk,
+        enterprise.zone_id,
+        enterprise.industry_id,
+        r.trade,
+        r.skill_level,
+        r.phone,
+    )
+
+
+def _digest(source) -> str:
+    try:
+        if hasattr(source, "seek"):
+            source.seek(0)
+            return hashlib.sha256(source.read()).hexdigest()
+        with open(source, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return ""
