@@ -167,10 +167,11 @@ def open_table(source, columns: Sequence[ColumnSpec], *, size: int | None = None
             raise SpreadsheetRefused(
                 _("The Excel file cannot be read; it may be damaged.")
             ) from None
-        if sheet.total_height - 1 > max_rows():
+        last_row = (sheet.end[0] + 1) if sheet.end else 0  # rows up to the last used one
+        if last_row - 1 > max_rows():
             raise SpreadsheetRefused(
                 _("The sheet has %(rows)s rows; at most %(limit)s rows can be imported at once.")
-                % {"rows": f"{sheet.total_height - 1:,}", "limit": f"{max_rows():,}"}
+                % {"rows": f"{last_row - 1:,}", "limit": f"{max_rows():,}"}
             )
         return _read(sheet_name, sheet.iter_rows(), columns)
     finally:

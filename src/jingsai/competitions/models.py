@@ -141,7 +141,12 @@ class Competition(TimeStampedModel):
         _("approval"), max_length=20, choices=Approval.choices, default=Approval.NOT_REQUIRED
     )
     created_by = models.ForeignKey(
-        User, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -297,7 +302,12 @@ class Entry(TimeStampedModel):
     return_field = models.CharField(_("field to correct"), max_length=40, blank=True)
     return_comment = models.TextField(_("review comment"), blank=True)
     submitted_by = models.ForeignKey(
-        User, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -363,7 +373,9 @@ class PreliminaryReport(TimeStampedModel):
     participants = models.PositiveIntegerField(_("workers who took part"))
     held_on = models.DateField(_("held on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    reported_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("preliminary round report")
