@@ -20,4 +20,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", login_not_required(set_language), name="set_language"),
+    path("competitions/", views.competition_list, name="competition_list"),
+    path("competitions/<slug:code>/", views.competition_detail, name="competition_detail"),
 ]

@@ -1,7 +1,12 @@
+from django import forms
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
-from jingsai.catalogue.models import ProgrammeYear, Series
+from jingsai.backoffice.views.querystrings import query_without_page
+from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Series
+from jingsai.common.pagination import paginate
+from jingsai.public.exhibition import open_first, public_competitions
 
 
 @login_not_required
@@ -13,3 +18,67 @@ def landing(request):
         "public/landing.html",
         {"year": ProgrammeYear.objects.first(), "series": Series.objects.all()},
     )
+
+
+class CompetitionFilterForm(forms.Form):
+    year = forms.ModelChoiceField(
+        ProgrammeYear.objects.all(), label=_("year"), required=False, empty_label=_("all years")
+    )
+    series = forms.ModelChoiceField(
+        Series.objects.all(), label=_("series"), required=False, empty_label=_("all series")
+    )
+    brand = forms.ModelChoiceField(
+        Brand.objects.all(), label=_("brand"), required=False, empty_label=_("all brands")
+    )
+    industry = forms.ModelChoiceField(
+        Industry.objects.all(), label=_("industry"), required=False, empty_label=_("all industries")
+    )
+
+
+def filtered_competitions(params):
+    """Public competitions narrowed by the filter form; returns (form, queryset).
+
+    A filter with an unknown value is shown as an error and left out.
+    """
+    form = CompetitionFilterForm(params or None)
+    queryset = public_competitions().select_related("year", "series", "brand", "organiser")
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if data.get("year"):
+        queryset = queryset.filter(year=data["year"])
+    if data.get("series"):
+        queryset = queryset.filter(series=data["series"])
+    if data.get("brand"):
+        queryset = queryset.filter(brand=data["brand"])
+    if data.get("industry"):
+        queryset = queryset.filter(industries=data["industry"])
+    return form, open_first(queryset)
+
+
+@login_not_required
+def competition_list(request):
+    form, queryset = filtered_competitions(request.GET)
+    page = paginate(queryset, page=request.GET.get("page"))
+    return render(
+        request,
+        "public/competition_list.html",
+        {"form": form, "page": page, "query": query_without_page(request.GET)},
+    )
+
+
+@login_not_required
+def competition_detail(request, code):
+    competition = get_object_or_404(
+        public_competitions()
+        .select_related("year", "series", "brand", "organiser")
+        .prefetch_related(
+            "industries",
+            "co_organisers",
+            "eligible_zones",
+            "eligible_industries",
+            "levels",
+            "attachments",
+        ),
+        code=code,
+    )
+    return render(request, "public/competition_detail.html", {"competition": competition})
