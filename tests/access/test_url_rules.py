@@ -1,6 +1,8 @@
 """Every URL needs a login unless it is one of the known public pages, and every
 back-office view declares an access predicate: a new URL without a rule fails here."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,8 +27,8 @@ def iter_patterns(resolver: URLResolver, namespace: str = "", prefix: str = ""):
 
 
 def sample_path(route: str) -> str:
-    path = route.replace("<int:pk>", "1").replace("<int:grant_pk>", "1")
-    path = path.replace("<slug:code>", "no-such-code")
+    path = re.sub(r"<int:\w+>", "1", route)
+    path = re.sub(r"<slug:\w+>", "no-such-code", path)
     assert "<" not in path, f"add a sample value for {route}"
     return "/" + path
 

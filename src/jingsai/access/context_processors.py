@@ -11,6 +11,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "primary_role": None}
     items = [(_("Home"), reverse("portal:home"))]
+    if policy.can_browse_competitions(user):
+        items.append((_("Competitions"), reverse("backoffice:competition_list")))
     if policy.can_browse_organisations(user):
         items.append((_("Organisations"), reverse("backoffice:organisation_list")))
     if policy.can_browse_workers(user):

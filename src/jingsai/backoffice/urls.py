@@ -1,6 +1,14 @@
 from django.urls import path
 
-from jingsai.backoffice.views import accounts, audit, catalogue, organisations, workers
+from jingsai.backoffice.views import (
+    accounts,
+    audit,
+    catalogue,
+    competitions,
+    entries,
+    organisations,
+    workers,
+)
 
 app_name = "backoffice"
 
@@ -22,6 +30,56 @@ urlpatterns = [
     path("catalogue/brands/<int:pk>/edit/", catalogue.brand_edit, name="brand_edit"),
     path("catalogue/years/<int:pk>/edit/", catalogue.year_edit, name="year_edit"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("competitions/", competitions.competition_list, name="competition_list"),
+    path("competitions/new/", competitions.competition_create, name="competition_create"),
+    path("competitions/<int:pk>/", competitions.competition_detail, name="competition_detail"),
+    path("competitions/<int:pk>/edit/", competitions.competition_edit, name="competition_edit"),
+    path("competitions/<int:pk>/move/", competitions.competition_move, name="competition_move"),
+    path(
+        "competitions/<int:pk>/application/submit/",
+        competitions.application_submit,
+        name="application_submit",
+    ),
+    path(
+        "competitions/<int:pk>/application/review/",
+        competitions.application_review,
+        name="application_review",
+    ),
+    path("competitions/<int:pk>/levels/new/", competitions.level_edit, name="level_create"),
+    path(
+        "competitions/<int:pk>/levels/<int:level_pk>/edit/",
+        competitions.level_edit,
+        name="level_edit",
+    ),
+    path(
+        "competitions/<int:pk>/levels/<int:level_pk>/delete/",
+        competitions.level_delete,
+        name="level_delete",
+    ),
+    path("competitions/<int:pk>/attachments/", competitions.attachment_add, name="attachment_add"),
+    path(
+        "competitions/<int:pk>/attachments/<int:attachment_pk>/",
+        competitions.attachment_download,
+        name="attachment_download",
+    ),
+    path("competitions/<int:pk>/entries/", entries.entry_list, name="entry_list"),
+    path("competitions/<int:pk>/entries/export.xlsx", entries.entry_export, name="entry_export"),
+    path(
+        "competitions/<int:pk>/entries/<int:entry_pk>/", entries.entry_detail, name="entry_detail"
+    ),
+    path("competitions/<int:pk>/register/", entries.register, name="register"),
+    path("competitions/<int:pk>/roster/", entries.roster_upload, name="roster_upload"),
+    path(
+        "competitions/<int:pk>/roster/template.xlsx",
+        entries.roster_template,
+        name="roster_template",
+    ),
+    path(
+        "competitions/<int:pk>/roster/report/<slug:token>.xlsx",
+        entries.roster_report,
+        name="roster_report",
+    ),
+    path("competitions/<int:pk>/preliminary/", entries.preliminary, name="preliminary"),
     path("accounts/", accounts.account_list, name="account_list"),
     path("accounts/new/", accounts.account_create, name="account_create"),
     path("accounts/<int:pk>/", accounts.account_detail, name="account_detail"),

@@ -31,6 +31,7 @@ from python_calamine import CalamineWorkbook
 from jingsai.common.spreadsheets import neutralise
 from jingsai.common.uploads import sniff
 
+XLSX_MIME_IMPORT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
