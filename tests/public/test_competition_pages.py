@@ -75,7 +75,11 @@ def test_detail_shows_eligibility_and_quota(preset):
         industries=[Industry.objects.first()],
     )
     CompetitionLevel.objects.filter(competition=competition, order=1).update(promoted=5)
-    html = Client().get(reverse("public:competition_detail", args=[competition.code])).content
+    html = (
+        Client(headers={"accept-language": "en"})
+        .get(reverse("public:competition_detail", args=[competition.code]))
+        .content
+    )
     html = html.decode()
     for text in ("120", "at most 3", "18 to 45 years old", "level 2 to level 4"):
         assert text in html

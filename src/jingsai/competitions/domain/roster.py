@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -330,7 +330,9 @@ def import_roster(
     if errors:
         return result
 
-    # The write pass: one transaction, bulk statements.
+    # The write pass: one transaction, bulk statements straight through the cursor
+    # (no model instances: at 100,000 rows they would cost more than the database).
+    del row_index, table  # the cells are no longer needed; only ``parsed`` is
     with transaction.atomic():
         locked = Competition.objects.select_for_update().get(pk=competition.pk)
         if eligibility.window_refusals(eligibility.rules_for(locked)):
@@ -341,24 +343,10 @@ def import_roster(
         if progress:
             progress("write", 0, len(parsed))
         if new:
-            result.new_workers = insert_worker_rows(
-                [
-                    (
-                        r.name,
-                        pinyin_initials(r.name),
-                        r.id_number,
-                        r.birth_date,
-                        r.gender,
-                        r.enterprise.pk,
-                        r.enterprise.zone_id,
-                        r.enterprise.industry_id,
-                        r.trade,
-                        r.skill_level,
-                        r.phone,
-                    )
-                    for r in new
-                ]
-            )
+            # New workers get ids above the largest one now visible (see _reserve_ids),
+            # so one range read finds them all.
+            last_id = Worker.objects.aggregate(last=Max("pk"))["last"] or 0
+            result.new_workers = insert_worker_rows(_worker_row(r) for r in new)
             if result.new_workers != len(new):
                 raise SpreadsheetRefused(
                     _(
@@ -366,46 +354,14 @@ def import_roster(
                         "import the file again."
                     )
                 )
-            ids = {}
-            numbers = [r.id_number for r in new]
-            for i in range(0, len(numbers), 900):
-                ids.update(
-                    Worker.objects.filter(id_number__in=numbers[i : i + 900]).values_list(
-                        "id_number", "pk"
-                    )
-                )
+            ids = dict(Worker.objects.filter(pk__gt=last_id).values_list("id_number", "pk"))
             for r in new:
                 r.worker_id = ids[r.id_number]
-        first_level = locked.levels.order_by("order").first()
-        submitted_by = actor if getattr(actor, "is_authenticated", False) else None
-        entries = Entry.objects.bulk_create(
-            [
-                Entry(
-                    competition=locked,
-                    enterprise=members[0].enterprise,
-                    team_name=members[0].team,
-                    zone_id=members[0].enterprise.zone_id,
-                    level=first_level,
-                    submitted_by=submitted_by,
-                )
-                for members in units
-            ],
-            batch_size=2000,
-        )
-        EntryMember.objects.bulk_create(
-            [
-                EntryMember(
-                    entry=entry,
-                    competition=locked,
-                    worker_id=r.worker_id,
-                    is_captain=i == 0 and locked.is_team,
-                )
-                for entry, members in zip(entries, units, strict=True)
-                for i, r in enumerate(members)
-            ],
-            batch_size=5000,
-        )
-        result.entries = len(entries)
+            del ids
+        first_level = locked.levels.order_by("order").values_list("pk", flat=True).first()
+        submitted_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+        _insert_entries(locked, units, level_id=first_level, submitted_by_id=submitted_by)
+        result.entries = len(units)
         audit.record(
             actor=actor,
             action="import_roster",
@@ -414,7 +370,7 @@ def import_roster(
                 "rows": result.rows,
                 "entries": result.entries,
                 "new_workers": result.new_workers,
-                "enterprises": sorted({e.enterprise_id for e in entries}),
+                "enterprises": sorted({members[0].enterprise.pk for members in units}),
                 "file_sha256": _digest(source),
                 "at": timezone.now(),
             },
@@ -422,6 +378,104 @@ def import_roster(
         if progress:
             progress("write", len(parsed), len(parsed))
     return result
+
+
+def _insert_entries(
+    competition: Competition,
+    units: list[list[RosterRow]],
+    *,
+    level_id: int | None,
+    submitted_by_id: int | None,
+) -> None:
+    """One entry per unit and one member per row, as :class:`Entry` and
+    :class:`EntryMember` would store them (defaults, timestamps), in two bulk statements."""
+    now = timezone.now()
+    fixed = {
+        "competition_id": competition.pk,
+        "level_id": level_id,
+        "submitted_by_id": submitted_by_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    per_unit = ("enterprise_id", "team_name", "zone_id")
+    entry_fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
+    constants = [
+        f.get_db_prep_save(fixed[f.attname] if f.attname in fixed else f.get_default(), connection)
+        for f in entry_fields
+        if f.attname not in per_unit
+    ]
+    columns = [
+        "id",
+        *per_unit,
+        *(f.column for f in entry_fields if f.attname not in per_unit),
+    ]
+    with connection.cursor() as cursor:
+        entry_ids = _reserve_ids(cursor, Entry, len(units))
+        _insert_rows(
+            cursor,
+            Entry,
+            columns,
+            (
+                (
+                    entry_id,
+                    members[0].enterprise.pk,
+                    members[0].team,
+                    members[0].enterprise.zone_id,
+                    *constants,
+                )
+                for entry_id, members in zip(entry_ids, units, strict=True)
+            ),
+        )
+        team = competition.is_team
+        _insert_rows(
+            cursor,
+            EntryMember,
+            ["entry_id", "competition_id", "worker_id", "is_captain", "active"],
+            (
+                (entry_id, competition.pk, r.worker_id, i == 0 and team, True)
+                for entry_id, members in zip(entry_ids, units, strict=True)
+                for i, r in enumerate(members)
+            ),
+        )
+
+
+def _reserve_ids(cursor, model, n: int) -> list[int]:
+    """``n`` primary keys for new rows of ``model`` that no one else will use.
+
+    PostgreSQL hands them out from the table's sequence. SQLite has one writer at a
+    time: the ids above both the largest in the table and the largest ever used
+    (AUTOINCREMENT's ``sqlite_sequence``) are free, because a writer that commits
+    after this transaction has read would make its first write fail rather than
+    let it go on from a stale view.
+    """
+    table = model._meta.db_table
+    if not n:
+        return []
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(table), model._meta.pk.column, n],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+    last = model.objects.aggregate(last=Max("pk"))["last"] or 0
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        last = max(last, row[0] if row else 0)
+    return list(range(last + 1, last + n + 1))
+
+
+def _insert_rows(cursor, model, columns: list[str], rows) -> None:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _worker_row(r: RosterRow) -> tuple:
