@@ -60,3 +60,47 @@ def test_switch_to_english_and_back(e2e_world, sign_in):
     assert page.locator("h1").inner_text() == "Programme administration"
     page.click("button[lang=zh-hans]")
     assert page.locator("h1").inner_text() == "竞赛管理"
+
+
+def test_officer_imports_a_roster_in_the_browser(e2e_world, sign_in, live_server, tmp_path):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jingsai.catalogue.models import ProgrammeYear, Series
+    from jingsai.competitions.domain.services import create_competition
+    from jingsai.competitions.models import Competition, Entry
+    from tests.xlsx import xlsx_bytes
+
+    competition = create_competition(
+        actor=None,
+        year=ProgrammeYear.objects.get(year=2026),
+        title="数控车工技能竞赛",
+        series=Series.objects.first(),
+        organiser=e2e_world["ours"],
+        registration_opens=timezone.now() - dt.timedelta(days=1),
+        registration_closes=timezone.now() + dt.timedelta(days=1),
+    )
+    Competition.objects.filter(pk=competition.pk).update(status="open")
+    header = ["姓名", "身份证号码", "手机号码", "工种", "技能等级"]
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(
+        xlsx_bytes([header, ["孙三", "310115196503150028"], ["李四", "110105194912310021"]])
+    )
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(
+        xlsx_bytes([header, ["孙三", "310115196503150028"], ["李四", "11010519491231002X"]])
+    )
+    page = sign_in("officer")
+    page.goto(f"{live_server.url}/office/competitions/{competition.pk}/roster/")
+    page.set_input_files("#id_file", str(bad))
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#roster-result table")
+    assert "校验码" in page.inner_text("#roster-result")
+    assert page.url.endswith("/roster/")
+    assert not Entry.objects.exists()
+    page.set_input_files("#id_file", str(good))
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/office/competitions/{competition.pk}/entries/")
+    assert Entry.objects.count() == 2
+    assert "孙三" in page.inner_text("table")

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django_htmx.http import HttpResponseClientRedirect
 
 from jingsai.access import policy
 from jingsai.access.decorators import get_visible_or_404, requires
@@ -314,7 +315,10 @@ def roster_upload(request, pk):
                     _("%(entries)d entries imported (%(new)d new workers registered).")
                     % {"entries": result.entries, "new": result.new_workers},
                 )
-                return redirect("backoffice:entry_list", pk=pk)
+                target = reverse("backoffice:entry_list", args=[pk])
+                if request.htmx:
+                    return HttpResponseClientRedirect(target)
+                return redirect(target)
             report_token = uuid.uuid4().hex
             (_report_dir() / f"{report_token}.xlsx").write_bytes(result.errors.report_xlsx())
             request.session.setdefault("import_reports", [])
