@@ -275,3 +275,26 @@ def test_import_roster_command(make_competition, enterprise, tmp_path, capsys):
     )
     assert "1 entries" in capsys.readouterr().out
     assert Entry.objects.count() == 1
+
+
+def test_title_rows_above_the_headers_and_full_width_text(make_competition, enterprise):
+    data = xlsx_bytes(
+        [
+            ["2026年浦东新区数控车工技能竞赛报名表"],
+            [],
+            ["序号", "姓 名", "身份证号码", "备注"],
+            ["1", "孙三", "３１０１１５１９６５０３１５００２８", ""],
+            ["2", "李 四", "11010519491231002x ", ""],
+        ]
+    )
+    result = import_roster(
+        actor=None,
+        competition=make_competition(),
+        source=io.BytesIO(data),
+        enterprises=[enterprise],
+    )
+    assert result.ok, result.errors.errors
+    assert set(Worker.objects.values_list("id_number", "name")) == {
+        ("310115196503150028", "孙三"),
+        ("11010519491231002X", "李四"),
+    }

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,7 +124,8 @@ def column_letter(index: int) -> str:
 
 
 def _normalise_header(text: Any) -> str:
-    return _SPACES.sub("", str(text or "")).replace("*", "").replace("（", "(").replace("）", ")")
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return _SPACES.sub("", text).replace("*", "").replace("※", "").lower()
 
 
 def max_rows() -> int:
@@ -180,26 +182,42 @@ def open_table(source, columns: Sequence[ColumnSpec], *, size: int | None = None
             source.close()
 
 
+HEADER_SEARCH_ROWS = 10  # a title row or two above the headers is common
+
+
 def _read(sheet_name: str, rows: Iterator[list[Any]], columns: Sequence[ColumnSpec]) -> Table:
-    header_row = None
-    for number, cells in enumerate(rows, start=1):
-        if any(c not in (None, "") for c in cells):
-            header_row = (number, cells)
-            break
-    if header_row is None:
-        raise SpreadsheetRefused(_("The sheet “%(sheet)s” is empty.") % {"sheet": sheet_name})
-    header_number, header_cells = header_row
     wanted = {}
     for spec in columns:
         for name in (spec.header, *spec.aliases):
             wanted[_normalise_header(name)] = spec.key
-    positions: dict[str, int] = {}
-    found_headers: dict[str, str] = {}
-    for index, cell in enumerate(header_cells):
-        key = wanted.get(_normalise_header(cell))
-        if key and key not in positions:
-            positions[key] = index
-            found_headers[key] = str(cell).strip()
+    required = {spec.key for spec in columns if spec.required}
+    first_filled = None
+    best = None  # (number, cells, positions, headers) of the row matching most headers
+    for number, cells in enumerate(rows, start=1):
+        if not any(c not in (None, "") for c in cells):
+            if first_filled is None:
+                continue
+        elif first_filled is None:
+            first_filled = number
+        positions: dict[str, int] = {}
+        found_headers: dict[str, str] = {}
+        for index, cell in enumerate(cells):
+            key = wanted.get(_normalise_header(cell))
+            if key and key not in positions:
+                positions[key] = index
+                found_headers[key] = str(cell).strip()
+        if best is None or len(positions) > len(best[2]):
+            best = (number, cells, positions, found_headers)
+        if (
+            required <= positions.keys()
+            or number >= (first_filled or number) + HEADER_SEARCH_ROWS - 1
+        ):
+            break
+    if first_filled is None or best is None:
+        raise SpreadsheetRefused(_("The sheet “%(sheet)s” is empty.") % {"sheet": sheet_name})
+    header_number, _cells, positions, found_headers = best
+    if not positions:
+        header_number = first_filled
     missing = [spec.header for spec in columns if spec.required and spec.key not in positions]
     if missing:
         raise SpreadsheetRefused(
@@ -243,7 +261,8 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    # Full-width digits and letters (３１０１…Ｘ) become ASCII; spaces are trimmed.
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def number_too_long_for_excel(value: Any) -> bool:
