@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from jingsai.common.validators import validate_phone
+from jingsai.common.validators import normalise_phone, validate_phone
 from jingsai.organisations.validators import validate_credit_code
 from jingsai.people.validators import parse_id_number
 
@@ -90,7 +90,7 @@ def test_credit_code_invalid(code, reason):
     "phone", ["13912345678", "+86 139 1234 5678", "021-58881234", "02158881234"]
 )
 def test_phone_valid(phone):
-    validate_phone(phone)
+    validate_phone(normalise_phone(phone))
 
 
 @pytest.mark.parametrize("phone", ["1391234567", "12912345678", "58881234", "abc"])

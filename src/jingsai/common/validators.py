@@ -10,9 +10,15 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
 def normalise_phone(value: str) -> str:
-    value = (value or "").strip().replace(" ", "")
+    """Spaces go; ``+86`` goes; a mobile written ``139-1234-5678`` loses its hyphens."""
+    value = (value or "").strip().replace(" ", "").replace("\u3000", "")
     if value.startswith("+86"):
         value = value[3:].lstrip("-")
+    elif value.startswith("0086"):
+        value = value[4:].lstrip("-")
+    compact = value.replace("-", "")
+    if compact.isdigit() and compact.startswith("1"):
+        return compact
     return value
 
 
