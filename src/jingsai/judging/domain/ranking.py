@@ -1,0 +1,73 @@
+"""Ranking (排名): standard competition ranking after the tie-breakers.
+
+Entries are ordered by published total, highest first. Entries with equal
+published totals are separated by the competition's tie-breakers, in order:
+
+- a stage code: the higher *exact* stage score comes first;
+- ``time``: the lower entry time comes first (an entry with no time comes last).
+
+Entries still equal on every key share a rank; the next rank skips
+(1, 2, 2, 4). Among equals, the order is by entry number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+TIME = "time"
+
+
+@dataclass
+class Ranked:
+    entry: str  # the entry number
+    total: Decimal  # published total
+    stage_scores: dict[str, Fraction]
+    time_seconds: Decimal | None = None
+    rank: int = 0
+
+
+def _key(item: Ranked, tiebreak: Sequence[str]) -> tuple:
+    key: list = [-item.total]
+    for rule in tiebreak:
+        if rule == TIME:
+            key.append((item.time_seconds is None, item.time_seconds or 0))
+        else:
+            key.append(-item.stage_scores.get(rule, Fraction(0)))
+    return tuple(key)
+
+
+def rank(items: Sequence[Ranked], *, tiebreak: Sequence[str] = ()) -> list[Ranked]:
+    """Sort and give ranks; returns the items in rank order, then entry number."""
+    ordered = sorted(items, key=lambda item: (_key(item, tiebreak), _entry_order(item.entry)))
+    previous = None
+    for position, item in enumerate(ordered, start=1):
+        key = _key(item, tiebreak)
+        item.rank = previous[1] if previous is not None and previous[0] == key else position
+        previous = (key, item.rank)
+    return ordered
+
+
+def _entry_order(number: str) -> tuple:
+    """Entry numbers sort naturally: 2 before 10, A2 before A10."""
+    parts = []
+    digits = ""
+    text = ""
+    for char in str(number):
+        if char.isdigit():
+            if text:
+                parts.append((1, text))
+                text = ""
+            digits += char
+        else:
+            if digits:
+                parts.append((0, int(digits)))
+                digits = ""
+            text += char
+    if digits:
+        parts.append((0, int(digits)))
+    if text:
+        parts.append((1, text))
+    return tuple(parts)
