@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jingsai.organisations",
     "jingsai.people",
     "jingsai.competitions",
+    "jingsai.judging",
     "jingsai.backoffice",
     "jingsai.portal",
     "jingsai.public",
