@@ -216,6 +216,11 @@ def write(vendor: str, figures: dict) -> None:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[vendor] = figures
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    render(results)
+
+
+def render(results: dict) -> None:
+    """benchmarks/results.md from the figures (roster import from bench_roster.py, if run)."""
     lines = ["# Benchmark results", "", "Written by `scripts/bench.sh`; figures per database.", ""]
     for name, data in results.items():
         load_ = data["load"]
@@ -235,6 +240,20 @@ def write(vendor: str, figures: dict) -> None:
                 f"| {key} `{page['url']}` p95 (median) over {page['requests']} | "
                 f"{page['p95_ms']} ms ({page['median_ms']} ms) | ≤ {TARGET_P95_MS:.0f} ms |"
             )
+        roster = data.get("roster_import")
+        if roster:
+            lines += [
+                f"| roster import of {roster['rows']:,} rows ({roster['new_workers']:,} new "
+                f"workers), ours | {roster['import_rows_per_second']:,} rows/s "
+                f"({roster['import_seconds']} s) | ≥ {roster['import_rows_per_second_target']:,} rows/s |",
+                f"| roster rows, {roster['raw_baseline']} | {roster['raw_rows_per_second']:,} rows/s "
+                f"({roster['raw_seconds']} s) | |",
+                f"| roster rate ratio (ours / raw) | {roster['rate_ratio']} | "
+                f"≥ {roster['rate_ratio_target']} |",
+                f"| roster import, peak RSS of the process before → after | "
+                f"{roster['peak_rss_mb_before_import']} → {roster['peak_rss_mb_after_import']} MB | "
+                f"< {roster['peak_rss_mb_target']} MB |",
+            ]
         lines.append("")
     (HERE / "results.md").write_text("\n".join(lines))
 

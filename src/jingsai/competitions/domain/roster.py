@@ -69,6 +69,7 @@ LEVEL_WORDS = {
     "初级工": 5,
     "五级": 5,
 }
+_LONGEST_FIRST = sorted(LEVEL_WORDS.items(), key=lambda kv: -len(kv[0]))
 
 
 def roster_columns(competition: Competition, *, several_enterprises: bool) -> list[ColumnSpec]:
@@ -86,7 +87,9 @@ def parse_skill_level(text: str) -> int | None:
         return None
     if text.isdigit() and 1 <= int(text) <= 5:
         return int(text)
-    for word, level in sorted(LEVEL_WORDS.items(), key=lambda kv: -len(kv[0])):
+    if text in LEVEL_WORDS:  # what the longest-first search below would find
+        return LEVEL_WORDS[text]
+    for word, level in _LONGEST_FIRST:
         if word in text:
             return level
     for level in SkillLevel:
@@ -97,7 +100,7 @@ def parse_skill_level(text: str) -> int | None:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRow:
     number: int
     name: str
@@ -343,8 +346,9 @@ def import_roster(
         if progress:
             progress("write", 0, len(parsed))
         if new:
-            # New workers get ids above the largest one now visible (see _reserve_ids),
-            # so one range read finds them all.
+            # New workers' ids come from a sequence (PostgreSQL) or AUTOINCREMENT (SQLite,
+            # one writer at a time): all above the largest id visible now, so one range
+            # read finds them.
             last_id = Worker.objects.aggregate(last=Max("pk"))["last"] or 0
             result.new_workers = insert_worker_rows(_worker_row(r) for r in new)
             if result.new_workers != len(new):
@@ -354,7 +358,10 @@ def import_roster(
                         "import the file again."
                     )
                 )
-            ids = dict(Worker.objects.filter(pk__gt=last_id).values_list("id_number", "pk"))
+            workers = connection.ops.quote_name(Worker._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT id_number, id FROM {workers} WHERE id > %s", [last_id])  # noqa: S608
+                ids = dict(cursor.fetchall())
             for r in new:
                 r.worker_id = ids[r.id_number]
             del ids
