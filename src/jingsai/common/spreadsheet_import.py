@@ -261,8 +261,11 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    text = str(value)
+    if text.isascii():
+        return text.strip()
     # Full-width digits and letters (３１０１…Ｘ) become ASCII; spaces are trimmed.
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def number_too_long_for_excel(value: Any) -> bool:

@@ -11,6 +11,8 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 def normalise_phone(value: str) -> str:
     """Spaces go; ``+86`` goes; a mobile written ``139-1234-5678`` loses its hyphens."""
+    if value and MOBILE.match(value):  # the common case, already clean
+        return value
     value = (value or "").strip().replace(" ", "").replace("\u3000", "")
     if value.startswith("+86"):
         value = value[3:].lstrip("-")
@@ -25,6 +27,8 @@ def normalise_phone(value: str) -> str:
 def validate_phone(value: str) -> None:
     """A mainland mobile number (11 digits starting 13–19) or a landline with area code."""
     phone = normalise_phone(value)
+    if MOBILE.match(phone):
+        return
     if phone.isdigit() and phone.startswith("1"):
         if len(phone) != 11:
             raise ValidationError(

@@ -21,7 +21,7 @@ from stdnum.cn import uscc
 
 from jingsai.catalogue.models import Industry, Zone
 from jingsai.common.domain import audit
-from jingsai.common.pinyin import pinyin_initials
+from jingsai.common.pinyin import person_initials, pinyin_initials
 from jingsai.organisations.models import Organisation
 from jingsai.people.domain import accounts as account_services
 from jingsai.people.domain.bulk import insert_worker_rows
@@ -299,7 +299,7 @@ def worker_rows(
         phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if rng.random() < 0.8 else ""
         yield (
             name,
-            pinyin_initials(name),
+            person_initials(name),
             number,
             birth,
             "M" if int(number[16]) % 2 else "F",

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from jingsai.common.domain import audit
 from jingsai.common.masking import mask_name
-from jingsai.common.pinyin import pinyin_initials
+from jingsai.common.pinyin import person_initials
 from jingsai.common.spreadsheet_import import (
     ColumnSpec,
     ErrorCollector,
@@ -127,13 +127,24 @@ class ImportResult:
         return not self.errors
 
 
+KNOWN_BATCH = 5000  # ID numbers per query (below SQLite's and PostgreSQL's parameter limits)
+
+
 def _known_workers(numbers: list[str]) -> dict[str, tuple]:
+    """Workers already registered under these numbers: a few large set-based queries."""
     known: dict[str, tuple] = {}
-    for i in range(0, len(numbers), 900):
-        for row in Worker.objects.filter(id_number__in=numbers[i : i + 900]).values_list(
-            "id_number", "pk", "name", "employer_id", "skill_level"
-        ):
-            known[row[0]] = row[1:]
+    table = connection.ops.quote_name(Worker._meta.db_table)
+    with connection.cursor() as cursor:
+        for i in range(0, len(numbers), KNOWN_BATCH):
+            batch = numbers[i : i + KNOWN_BATCH]
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"SELECT id_number, id, name, employer_id, skill_level FROM {table} "  # noqa: S608
+                f"WHERE id_number IN ({marks})",
+                batch,
+            )
+            for row in cursor.fetchall():
+                known[row[0]] = row[1:]
     return known
 
 
@@ -490,7 +501,7 @@ def _worker_row(r: RosterRow) -> tuple:
     enterprise = r.enterprise
     return (
         r.name,
-        pinyin_initials(r.name),
+        person_initials(r.name),
         r.id_number,
         r.birth_date,
         r.gender,

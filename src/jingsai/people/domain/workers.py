@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jingsai.common.domain.changes import create_audited, delete_audited, update_audited
-from jingsai.common.pinyin import pinyin_initials
+from jingsai.common.pinyin import person_initials
 from jingsai.common.validators import normalise_phone
 from jingsai.people.models import Worker
 from jingsai.people.validators import normalise_id_number, parse_id_number
@@ -62,7 +62,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     if "name" in data:
         data["name"] = (data["name"] or "").strip()
-        data["name_initials"] = pinyin_initials(data["name"])
+        data["name_initials"] = person_initials(data["name"])
     if "phone" in data:
         data["phone"] = normalise_phone(data["phone"] or "")
     if "trade" in data:
