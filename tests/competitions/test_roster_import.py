@@ -133,9 +133,10 @@ def test_each_row_problem_is_reported(make_competition, enterprise, zhangjiang):
     assert "does not match" in by_row[2][0][1]
     assert "钱*" in by_row[2][0][1]  # the known name is masked
     assert "row 3" in by_row[4][0][1]
-    assert "another employer" in by_row[5][0][1]
+    assert "another organisation" in by_row[5][0][1]
+    assert "赵" not in by_row[5][0][1]  # nothing about a person of another enterprise
     assert "already entered" in by_row[6][0][1]
-    assert by_row[7][0][0] == ""  # eligibility concerns the whole row
+    assert by_row[7][0][0] == "E（技能等级）"
     assert "Skill level" in by_row[7][0][1]
     assert by_row[8][0] == ("A（姓名）", "The name is missing.")
     assert by_row[9][0][0] == "B（身份证号码）"
@@ -298,3 +299,48 @@ def test_title_rows_above_the_headers_and_full_width_text(make_competition, ente
         ("310115196503150028", "孙三"),
         ("11010519491231002X", "李四"),
     }
+
+
+def test_a_roster_for_an_enterprise_competition_is_refused(make_competition, enterprise):
+    with pytest.raises(SpreadsheetRefused):
+        run(
+            make_competition(participants="enterprises"),
+            enterprise,
+            [["孙三", "310115196503150028", "", "", ""]],
+        )
+
+
+def test_too_long_name_and_age_are_reported_on_their_columns(make_competition, enterprise):
+    import datetime as dt
+
+    competition = make_competition(min_age=30, age_on=dt.date(2026, 1, 1))
+    result = run(
+        competition,
+        enterprise,
+        [["张" * 51, "310115196503150028", "", "", ""], ["李四", "310115200002290048", "", "", ""]],
+    )
+    assert [(e.row, e.column) for e in result.errors.errors] == [
+        (2, "A（姓名）"),
+        (3, "B（身份证号码）"),
+    ]
+    assert "minimum age is 30" in result.errors.errors[1].message
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("3", 3), ("高级工", 3), ("高级工（三级）", 3), ("三级/高级工", 3), ("技师", 2), ("", None)],
+)
+def test_skill_level_words(text, level):
+    from jingsai.competitions.domain.roster import parse_skill_level
+
+    assert parse_skill_level(text) == level
+
+
+@pytest.mark.parametrize("text", ["初级工程师", "高级工程师", "二级建造师", "6", "高级工（二级）"])
+def test_job_titles_are_not_skill_levels(text):
+    from django.core.exceptions import ValidationError
+
+    from jingsai.competitions.domain.roster import parse_skill_level
+
+    with pytest.raises(ValidationError):
+        parse_skill_level(text)

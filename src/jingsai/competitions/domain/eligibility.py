@@ -117,38 +117,49 @@ def employer_refusals(rules: Rules, *, zone_id: int | None, industry_id: int | N
     return refusals
 
 
+def level_refusals(rules: Rules, *, skill_level: int | None) -> list[str]:
+    if rules.level_from is None and rules.level_to is None:
+        return []
+    low, high = rules.level_from or 1, rules.level_to or 5
+    allowed = (
+        _("%(from)s to %(to)s") % {"from": SkillLevel(low).label, "to": SkillLevel(high).label}
+        if low != high
+        else str(SkillLevel(low).label)
+    )
+    if skill_level is None:
+        return [
+            _("No skill level is on record; this competition takes %(allowed)s.")
+            % {"allowed": allowed}
+        ]
+    if not low <= skill_level <= high:
+        return [
+            _("Skill level %(level)s is outside the range of this competition (%(allowed)s).")
+            % {"level": SkillLevel(skill_level).label, "allowed": allowed}
+        ]
+    return []
+
+
+def age_refusals(rules: Rules, *, birth_date: dt.date) -> list[str]:
+    if rules.min_age is None and rules.max_age is None:
+        return []
+    age = age_on(birth_date, rules.age_on)
+    if rules.min_age is not None and age < rules.min_age:
+        return [
+            _("Aged %(age)d on %(day)s; the minimum age is %(min)d.")
+            % {"age": age, "day": rules.age_on.isoformat(), "min": rules.min_age}
+        ]
+    if rules.max_age is not None and age > rules.max_age:
+        return [
+            _("Aged %(age)d on %(day)s; the maximum age is %(max)d.")
+            % {"age": age, "day": rules.age_on.isoformat(), "max": rules.max_age}
+        ]
+    return []
+
+
 def person_refusals(rules: Rules, *, birth_date: dt.date, skill_level: int | None) -> list[str]:
-    refusals = []
-    if rules.level_from is not None or rules.level_to is not None:
-        low, high = rules.level_from or 1, rules.level_to or 5
-        allowed = (
-            _("%(from)s to %(to)s") % {"from": SkillLevel(low).label, "to": SkillLevel(high).label}
-            if low != high
-            else str(SkillLevel(low).label)
-        )
-        if skill_level is None:
-            refusals.append(
-                _("No skill level is on record; this competition takes %(allowed)s.")
-                % {"allowed": allowed}
-            )
-        elif not low <= skill_level <= high:
-            refusals.append(
-                _("Skill level %(level)s is outside the range of this competition (%(allowed)s).")
-                % {"level": SkillLevel(skill_level).label, "allowed": allowed}
-            )
-    if rules.min_age is not None or rules.max_age is not None:
-        age = age_on(birth_date, rules.age_on)
-        if rules.min_age is not None and age < rules.min_age:
-            refusals.append(
-                _("Aged %(age)d on %(day)s; the minimum age is %(min)d.")
-                % {"age": age, "day": rules.age_on.isoformat(), "min": rules.min_age}
-            )
-        if rules.max_age is not None and age > rules.max_age:
-            refusals.append(
-                _("Aged %(age)d on %(day)s; the maximum age is %(max)d.")
-                % {"age": age, "day": rules.age_on.isoformat(), "max": rules.max_age}
-            )
-    return refusals
+    return level_refusals(rules, skill_level=skill_level) + age_refusals(
+        rules, birth_date=birth_date
+    )
 
 
 def limit_refusals(

@@ -15,6 +15,7 @@ age); capacity and the per-enterprise quota; team size per team.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from jingsai.competitions.domain import eligibility
 from jingsai.competitions.models import Competition, Entry, EntryMember
 from jingsai.organisations.models import Organisation
 from jingsai.people.domain.bulk import insert_worker_rows
-from jingsai.people.models import SkillLevel, Worker
+from jingsai.people.models import Worker
 from jingsai.people.validators import parse_id_number
 
 NAME = ColumnSpec("name", "姓名", example="张三")
@@ -69,7 +70,6 @@ LEVEL_WORDS = {
     "初级工": 5,
     "五级": 5,
 }
-_LONGEST_FIRST = sorted(LEVEL_WORDS.items(), key=lambda kv: -len(kv[0]))
 
 
 def roster_columns(competition: Competition, *, several_enterprises: bool) -> list[ColumnSpec]:
@@ -87,14 +87,13 @@ def parse_skill_level(text: str) -> int | None:
         return None
     if text.isdigit() and 1 <= int(text) <= 5:
         return int(text)
-    if text in LEVEL_WORDS:  # what the longest-first search below would find
+    if text in LEVEL_WORDS:
         return LEVEL_WORDS[text]
-    for word, level in _LONGEST_FIRST:
-        if word in text:
-            return level
-    for level in SkillLevel:
-        if text == str(level.label):
-            return level.value
+    # "高级工（三级）", "高级工(三级)", "三级/高级工": every part must name the same level
+    parts = [p for p in re.split(r"[（）()/、，,]+", text) if p]
+    levels = {LEVEL_WORDS.get(p) for p in parts}
+    if parts and None not in levels and len(levels) == 1:
+        return levels.pop()
     raise ValidationError(
         _("Write the skill level as 1–5 or as 高级技师, 技师, 高级工, 中级工 or 初级工.")
     )
@@ -127,6 +126,7 @@ class ImportResult:
         return not self.errors
 
 
+NAME_MAX = 50  # Worker.name
 KNOWN_BATCH = 5000  # ID numbers per query (below SQLite's and PostgreSQL's parameter limits)
 
 
@@ -159,6 +159,10 @@ def import_roster(
 ) -> ImportResult:
     """Import a roster for ``competition`` on behalf of ``enterprises`` (an officer's own,
     or every enterprise for staff, then the file names each row's enterprise)."""
+    if not competition.takes_workers:
+        raise SpreadsheetRefused(
+            _("This competition takes enterprises or project sites, not rosters of workers.")
+        )
     several = len(enterprises) != 1
     columns = roster_columns(competition, several_enterprises=several)
     rules = eligibility.rules_for(competition)
@@ -182,6 +186,11 @@ def import_roster(
         row_ok = True
         if not name:
             errors.add(table, row, "name", _("The name is missing."))
+            row_ok = False
+        elif len(name) > NAME_MAX:
+            errors.add(
+                table, row, "name", _("The name is longer than %(n)d characters.") % {"n": NAME_MAX}
+            )
             row_ok = False
         number = ""
         birth = gender = None
@@ -265,94 +274,22 @@ def import_roster(
     if progress:
         progress("check", total, total)
 
-    # Set-based checks against what the database already holds.
-    known = _known_workers([r.id_number for r in parsed])
-    entered = set(
-        EntryMember.objects.filter(competition=competition, active=True).values_list(
-            "worker_id", flat=True
-        )
-    )
-    row_index = {r.number: r for r in table.rows}
-    for r in parsed:
-        row = row_index[r.number]
-        found = known.get(r.id_number)
-        if found is not None:
-            pk, known_name, employer_id, known_level = found
-            r.worker_id = pk
-            if known_name != r.name:
-                errors.add(
-                    table,
-                    row,
-                    "name",
-                    _(
-                        "The name does not match the worker registered under this ID number "
-                        "(%(name)s)."
-                    )
-                    % {"name": mask_name(known_name)},
-                )
-                continue
-            if employer_id != r.enterprise.pk:
-                errors.add(
-                    table,
-                    row,
-                    "id_number",
-                    _("This worker is registered with another employer, not %(enterprise)s.")
-                    % {"enterprise": r.enterprise.name},
-                )
-                continue
-            if pk in entered:
-                errors.add(table, row, "id_number", eligibility.already_entered_refusal(r.name))
-                continue
-            r.skill_level = known_level if known_level is not None else r.skill_level
-        reasons = eligibility.employer_refusals(
-            rules, zone_id=r.enterprise.zone_id, industry_id=r.enterprise.industry_id
-        ) + eligibility.person_refusals(rules, birth_date=r.birth_date, skill_level=r.skill_level)
-        for reason in reasons:
-            errors.add(table, row, None, reason)
-
-    # Capacity, quota and team sizes.
-    active = Entry.objects.filter(competition=competition).exclude(status=Entry.Status.WITHDRAWN)
-    now_total = active.count()
-    now_by_enterprise = Counter(
-        dict(active.values_list("enterprise").annotate(n=Count("id")).order_by())
-    )
-    if competition.is_team:
-        teams: dict[tuple[int, str], list[RosterRow]] = defaultdict(list)
-        for r in parsed:
-            teams[(r.enterprise.pk, r.team)].append(r)
-        units = list(teams.values())
-        for members in units:
-            for reason in eligibility.team_size_refusals(rules, size=len(members)):
-                errors.add(
-                    table, row_index[members[0].number], "team", f"{members[0].team}：{reason}"
-                )
-    else:
-        units = [[r] for r in parsed]
-    adding_by_enterprise: Counter = Counter()
-    for position, members in enumerate(units, start=1):
-        enterprise = members[0].enterprise
-        adding_by_enterprise[enterprise.pk] += 1
-        reasons = eligibility.limit_refusals(
-            rules,
-            entries_now=now_total + position - 1,
-            enterprise_entries_now=now_by_enterprise[enterprise.pk]
-            + adding_by_enterprise[enterprise.pk]
-            - 1,
-        )
-        for reason in reasons:
-            errors.add(table, row_index[members[0].number], None, reason)
-    if errors:
-        return result
-
-    # The write pass: one transaction, bulk statements straight through the cursor
-    # (no model instances: at 100,000 rows they would cost more than the database).
-    del row_index, table  # the cells are no longer needed; only ``parsed`` is
+    # One transaction under the competition's lock: the checks against the
+    # database, then (only if no row is refused) the write pass, as bulk
+    # statements straight through the cursor (no model instances: at 100,000
+    # rows they would cost more than the database).
     with transaction.atomic():
         locked = Competition.objects.select_for_update().get(pk=competition.pk)
-        if eligibility.window_refusals(eligibility.rules_for(locked)):
-            raise SpreadsheetRefused(
-                " ".join(eligibility.window_refusals(eligibility.rules_for(locked)))
-            )
+        rules = eligibility.rules_for(locked)
+        window = eligibility.window_refusals(rules)
+        if window:
+            raise SpreadsheetRefused(" ".join(window))
+        units = _check_against_database(
+            competition=locked, rules=rules, parsed=parsed, table=table, errors=errors
+        )
+        if units is None:  # some row is refused (in either pass): nothing is written
+            return result
+        del table  # the cells are no longer needed; only ``parsed`` is
         new = [r for r in parsed if r.worker_id is None]
         if progress:
             progress("write", 0, len(parsed))
@@ -396,6 +333,100 @@ def import_roster(
         if progress:
             progress("write", len(parsed), len(parsed))
     return result
+
+
+def _check_against_database(
+    *, competition, rules, parsed: list[RosterRow], table, errors: ErrorCollector
+) -> list[list[RosterRow]] | None:
+    """Checks that need the database, run under the competition's lock; returns the
+    entries to make (one list of rows each) or ``None`` when a row is refused."""
+    # Set-based checks against what the database already holds.
+    known = _known_workers([r.id_number for r in parsed])
+    entered = set(
+        EntryMember.objects.filter(competition=competition, active=True).values_list(
+            "worker_id", flat=True
+        )
+    )
+    row_index = {r.number: r for r in table.rows}
+    for r in parsed:
+        row = row_index[r.number]
+        found = known.get(r.id_number)
+        if found is not None:
+            pk, known_name, employer_id, known_level = found
+            r.worker_id = pk
+            if employer_id != r.enterprise.pk:
+                # Say nothing about a person outside the importer's enterprise.
+                errors.add(
+                    table,
+                    row,
+                    "id_number",
+                    _(
+                        "This ID number is registered by another organisation; a worker who "
+                        "has moved to %(enterprise)s must be transferred by a programme admin."
+                    )
+                    % {"enterprise": r.enterprise.name},
+                )
+                continue
+            if known_name != r.name:
+                errors.add(
+                    table,
+                    row,
+                    "name",
+                    _(
+                        "The name does not match the worker registered under this ID number "
+                        "(%(name)s)."
+                    )
+                    % {"name": mask_name(known_name)},
+                )
+                continue
+            if pk in entered:
+                errors.add(table, row, "id_number", eligibility.already_entered_refusal(r.name))
+                continue
+            # The record decides; a level in the file does not change it.
+            r.skill_level = known_level
+        for reason in eligibility.employer_refusals(
+            rules, zone_id=r.enterprise.zone_id, industry_id=r.enterprise.industry_id
+        ):
+            errors.add(table, row, None, reason)
+        for reason in eligibility.level_refusals(rules, skill_level=r.skill_level):
+            errors.add(table, row, "skill_level", reason)
+        for reason in eligibility.age_refusals(rules, birth_date=r.birth_date):
+            errors.add(table, row, "id_number", reason)
+
+    # Capacity, quota and team sizes.
+    active = Entry.objects.filter(competition=competition).exclude(status=Entry.Status.WITHDRAWN)
+    now_total = active.count()
+    now_by_enterprise = Counter(
+        dict(active.values_list("enterprise").annotate(n=Count("id")).order_by())
+    )
+    if competition.is_team:
+        teams: dict[tuple[int, str], list[RosterRow]] = defaultdict(list)
+        for r in parsed:
+            teams[(r.enterprise.pk, r.team)].append(r)
+        units = list(teams.values())
+        for members in units:
+            for reason in eligibility.team_size_refusals(rules, size=len(members)):
+                errors.add(
+                    table, row_index[members[0].number], "team", f"{members[0].team}：{reason}"
+                )
+    else:
+        units = [[r] for r in parsed]
+    adding_by_enterprise: Counter = Counter()
+    for position, members in enumerate(units, start=1):
+        enterprise = members[0].enterprise
+        adding_by_enterprise[enterprise.pk] += 1
+        reasons = eligibility.limit_refusals(
+            rules,
+            entries_now=now_total + position - 1,
+            enterprise_entries_now=now_by_enterprise[enterprise.pk]
+            + adding_by_enterprise[enterprise.pk]
+            - 1,
+        )
+        for reason in reasons:
+            errors.add(table, row_index[members[0].number], None, reason)
+    if errors:
+        return None
+    return units
 
 
 def _insert_entries(
