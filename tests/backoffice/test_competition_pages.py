@@ -291,3 +291,20 @@ def test_competition_pages_render(client_for, role, open_competition):
     assert client.get("/office/competitions/").status_code == 200
     status = client.get(f"/office/competitions/{open_competition.pk}/").status_code
     assert status == (404 if role == "coorganiser" else 200)
+
+
+def test_co_organiser_cannot_change_who_organises(client_for, world, make_competition):
+    co_org = world["users"]["coorganiser"].grants.get().organisation
+    competition = make_competition(status="draft")
+    competition.co_organisers.set([co_org])
+    Competition.objects.filter(pk=competition.pk).update(approval="drafting")
+    data = {
+        "year": competition.year.pk, "title": "改名", "series": competition.series.pk,
+        "kind": "skill", "participants": "individuals", "organiser": co_org.pk,
+        "co_organisers": [world["union"].pk], "registration_closes": "2099-12-31T17:00",
+    }  # fmt: skip
+    client_for("coorganiser").post(f"/office/competitions/{competition.pk}/edit/", data)
+    competition.refresh_from_db()
+    assert competition.title == "改名"
+    assert competition.organiser == world["union"]
+    assert list(competition.co_organisers.all()) == [co_org]

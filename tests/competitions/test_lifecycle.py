@@ -118,3 +118,48 @@ def test_review_approve_numbers_and_return_resubmit(make_competition):
     assert again.status == "submitted"
     approve(actor=None, entry=again)
     assert Entry.objects.get(pk=first.pk).number == f"{competition.code.upper()}-0002"  # kept
+
+
+def test_entries_cannot_change_once_judging_starts(make_competition):
+    from jingsai.competitions.domain.registration import withdraw
+
+    competition = make_competition()
+    enterprise = OrganisationFactory()
+    (entry,) = register(
+        actor=None,
+        competition=competition,
+        enterprise=enterprise,
+        workers=[WorkerFactory(employer=enterprise)],
+    )
+    approve(actor=None, entry=entry)
+    Competition.objects.filter(pk=competition.pk).update(status=S.JUDGING)
+    for action in (
+        lambda: withdraw(actor=None, entry=entry),
+        lambda: return_for_changes(actor=None, entry=entry, field="other", comment="x"),
+    ):
+        with pytest.raises(RegistrationRefused):
+            action()
+    assert Entry.objects.get(pk=entry.pk).status == "approved"
+
+
+def test_changing_an_approved_application_sends_it_back(make_competition):
+    from django.core.exceptions import ValidationError
+
+    from jingsai.competitions.domain.services import save_level, update_competition
+
+    competition = make_competition(status=S.DRAFT)
+    Competition.objects.filter(pk=competition.pk).update(approval=Competition.Approval.APPROVED)
+    competition.refresh_from_db()
+    save_level(
+        actor=None, competition=competition, by_programme_admin=False, name="加赛", scope="district"
+    )
+    competition.refresh_from_db()
+    assert competition.approval == Competition.Approval.DRAFTING
+    assert set(competition.levels.values_list("review", flat=True)) == {"pending"}
+    with pytest.raises(lifecycle.MoveRefused):
+        lifecycle.move(actor=None, competition=competition, to=S.OPEN)
+    lifecycle.submit_application(actor=None, competition=competition)
+    with pytest.raises(ValidationError):  # not while it is being reviewed
+        update_competition(
+            actor=None, competition=competition, by_programme_admin=False, title="改"
+        )

@@ -54,6 +54,13 @@ class CompetitionForm(forms.ModelForm):
         self.fields["co_organisers"].required = False
         for name in ("registration_opens", "registration_closes"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk and not policy.is_programme_admin(user):
+            # Who organises a competition is settled by its application, not changed later.
+            self.fields["organiser"].queryset = Organisation.objects.filter(
+                pk=self.instance.organiser_id
+            )
+            for name in ("organiser", "co_organisers", "year"):
+                self.fields[name].disabled = True
 
     def clean(self):
         data = super().clean()

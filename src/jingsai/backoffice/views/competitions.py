@@ -84,6 +84,7 @@ def competition_edit(request, pk):
             services.update_competition(
                 actor=request.user,
                 competition=Competition.objects.get(pk=pk),
+                by_programme_admin=policy.is_programme_admin(request.user),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -219,6 +220,7 @@ def level_edit(request, pk, level_pk=None):
             services.save_level(
                 actor=request.user,
                 competition=competition,
+                by_programme_admin=policy.is_programme_admin(request.user),
                 level=CompetitionLevel.objects.get(pk=level_pk) if level_pk else None,
                 **form.cleaned_data,
             )
@@ -240,7 +242,11 @@ def level_delete(request, pk, level_pk):
     competition = managed_competition(request, pk)
     level = get_object_or_404(CompetitionLevel, pk=level_pk, competition=competition)
     try:
-        services.delete_level(actor=request.user, level=level)
+        services.delete_level(
+            actor=request.user,
+            level=level,
+            by_programme_admin=policy.is_programme_admin(request.user),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -35,6 +35,22 @@ RETURN_FIELDS = {
 }
 
 
+# Entries are reviewed, fixed and withdrawn only until judging starts.
+ENTRY_CHANGE_STATUSES = (Competition.Status.OPEN, Competition.Status.CLOSED)
+
+
+def _check_changeable(competition: Competition) -> None:
+    if competition.status not in ENTRY_CHANGE_STATUSES:
+        raise RegistrationRefused(
+            {
+                "": [
+                    _("Entries can no longer be changed: the competition is “%(status)s”.")
+                    % {"status": competition.get_status_display()}
+                ]
+            }
+        )
+
+
 class RegistrationRefused(Exception):  # noqa: N818 (a refusal, reported to the user)
     """``refusals`` maps what was refused (a worker's name, or "") to the reasons."""
 
@@ -195,6 +211,7 @@ def next_entry_number(competition: Competition) -> str:
 def approve(*, actor: Any, entry: Entry) -> Entry:
     with transaction.atomic():
         competition = _lock(entry.competition)
+        _check_changeable(competition)
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.status not in (Entry.Status.SUBMITTED,):
             raise RegistrationRefused({"": [_("Only an entry awaiting review can be approved.")]})
@@ -216,6 +233,7 @@ def return_for_changes(*, actor: Any, entry: Entry, field: str, comment: str) ->
     if not comment.strip():
         raise RegistrationRefused({"": [_("Say what is to be corrected.")]})
     with transaction.atomic():
+        _check_changeable(_lock(entry.competition))
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.status not in (Entry.Status.SUBMITTED, Entry.Status.APPROVED):
             raise RegistrationRefused({"": [_("This entry cannot be returned now.")]})
@@ -239,6 +257,7 @@ def resubmit(
     """The officer's corrected entry goes back for review; eligibility is checked again."""
     with transaction.atomic():
         competition = _lock(entry.competition)
+        _check_changeable(competition)
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.status != Entry.Status.RETURNED:
             raise RegistrationRefused({"": [_("Only a returned entry can be resubmitted.")]})
@@ -282,6 +301,7 @@ def resubmit(
 
 def withdraw(*, actor: Any, entry: Entry, reason: str = "") -> Entry:
     with transaction.atomic():
+        _check_changeable(_lock(entry.competition))
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.status == Entry.Status.WITHDRAWN:
             return entry

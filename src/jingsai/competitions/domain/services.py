@@ -73,9 +73,32 @@ def create_competition(
     return competition
 
 
-def update_competition(*, actor: Any, competition: Competition, **fields: Any) -> Competition:
+def _check_editable(competition: Competition, *, by_programme_admin: bool) -> None:
+    """Programme admins change a competition until registration closes. Anyone else
+    changes only a draft, and a change to an application sends it back for approval."""
+    competition.refresh_from_db(fields=["status", "approval"])
     if competition.status not in EDITABLE_STATUSES:
         raise ValidationError(_("A competition can be changed only before registration closes."))
+    if by_programme_admin:
+        return
+    if competition.status != Competition.Status.DRAFT:
+        raise ValidationError(_("Once registration has opened, only a programme admin changes it."))
+    if competition.approval == Competition.Approval.PENDING:
+        raise ValidationError(_("The application is being reviewed; wait for the decision."))
+
+
+def _back_to_drafting(competition: Competition, *, by_programme_admin: bool) -> None:
+    if by_programme_admin or competition.approval != Competition.Approval.APPROVED:
+        return
+    Competition.objects.filter(pk=competition.pk).update(approval=Competition.Approval.DRAFTING)
+    competition.approval = Competition.Approval.DRAFTING
+    competition.levels.update(review=CompetitionLevel.Review.PENDING)
+
+
+def update_competition(
+    *, actor: Any, competition: Competition, by_programme_admin: bool = True, **fields: Any
+) -> Competition:
+    _check_editable(competition, by_programme_admin=by_programme_admin)
     m2m = {name: fields.pop(name) for name in M2M_FIELDS if name in fields}
     with transaction.atomic():
         before_m2m = {
@@ -89,19 +112,26 @@ def update_competition(*, actor: Any, competition: Competition, **fields: Any) -
             audit.record(
                 actor=actor, action="update", obj=competition, before=before_m2m, after=after_m2m
             )
-        if competition.approval == Competition.Approval.RETURNED:
-            pass  # stays returned until the co-organiser submits again
+        _back_to_drafting(competition, by_programme_admin=by_programme_admin)
     return competition
 
 
 def save_level(
-    *, actor: Any, competition: Competition, level: CompetitionLevel | None = None, **fields: Any
+    *,
+    actor: Any,
+    competition: Competition,
+    level: CompetitionLevel | None = None,
+    by_programme_admin: bool = True,
+    **fields: Any,
 ) -> CompetitionLevel:
     """Add or change a level; a level of an application goes back to review."""
-    if competition.status not in EDITABLE_STATUSES:
-        raise ValidationError(_("Levels can be changed only before registration closes."))
-    if competition.approval in (Competition.Approval.DRAFTING, Competition.Approval.RETURNED):
-        fields["review"] = CompetitionLevel.Review.PENDING
+    _check_editable(competition, by_programme_admin=by_programme_admin)
+    _back_to_drafting(competition, by_programme_admin=by_programme_admin)
+    fields["review"] = (
+        CompetitionLevel.Review.APPROVED
+        if competition.approval == Competition.Approval.NOT_REQUIRED
+        else CompetitionLevel.Review.PENDING
+    )
     if level is None:
         order = (
             competition.levels.order_by("-order").values_list("order", flat=True).first() or 0
@@ -113,7 +143,9 @@ def save_level(
     return update_audited(level, actor=actor, changes=fields)
 
 
-def delete_level(*, actor: Any, level: CompetitionLevel) -> None:
+def delete_level(*, actor: Any, level: CompetitionLevel, by_programme_admin: bool = True) -> None:
+    _check_editable(level.competition, by_programme_admin=by_programme_admin)
+    _back_to_drafting(level.competition, by_programme_admin=by_programme_admin)
     if level.entries.exists():
         raise ValidationError(_("Entries have reached this level; it cannot be removed."))
     delete_audited(level, actor=actor)
