@@ -13,6 +13,7 @@ PUBLIC = {
     "public:set_language",
     "public:competition_list",
     "public:competition_detail",
+    "public:attachment_download",
 }
 LOGGED_IN_ONLY = {"portal:home", "public:logout"}
 

@@ -344,3 +344,15 @@ def test_job_titles_are_not_skill_levels(text):
 
     with pytest.raises(ValidationError):
         parse_skill_level(text)
+
+
+def test_columns_are_named_right_when_the_table_starts_in_column_b(make_competition, enterprise):
+    data = xlsx_bytes([[None, *HEADER], [None, "孙三", "110105194912310021", "", "", ""]])
+    result = run_bytes(make_competition(), enterprise, data)
+    assert [(e.row, e.column) for e in result.errors.errors] == [(2, "C（身份证号码）")]
+
+
+def run_bytes(competition, enterprise, data):
+    return import_roster(
+        actor=None, competition=competition, source=io.BytesIO(data), enterprises=[enterprise]
+    )

@@ -158,3 +158,40 @@ def test_list_query_count_does_not_grow(preset):
     make("三号", co_organisers=[OrganisationFactory()])
     assert len(listed_titles(Client().get(LIST))) == 3
     assert count_list_queries() == one
+
+
+def test_attachments_download_publicly_but_not_for_drafts(preset, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingsai.competitions.domain.services import add_attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    competition = make(title="带附件的竞赛")
+    attachment = add_attachment(
+        actor=None,
+        competition=competition,
+        title="竞赛规程",
+        upload=SimpleUploadedFile("rules.pdf", b"%PDF-1.4 rules", content_type="application/pdf"),
+    )
+    url = reverse("public:attachment_download", args=[competition.code, attachment.pk])
+    response = Client().get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 rules"
+    Competition.objects.filter(pk=competition.pk).update(status="draft")
+    assert Client().get(url).status_code == 404
+
+
+def test_a_fake_pdf_is_refused(preset, settings, tmp_path):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingsai.competitions.domain.services import add_attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationError):
+        add_attachment(
+            actor=None,
+            competition=make(title="x"),
+            title="规程",
+            upload=SimpleUploadedFile("rules.pdf", b"MZ\x90\x00 not a pdf"),
+        )

@@ -176,7 +176,8 @@ def open_table(source, columns: Sequence[ColumnSpec], *, size: int | None = None
                 _("The sheet has %(rows)s rows; at most %(limit)s rows can be imported at once.")
                 % {"rows": f"{last_row - 1:,}", "limit": f"{max_rows():,}"}
             )
-        return _read(sheet_name, sheet.iter_rows(), columns)
+        first_column = sheet.start[1] if sheet.start else 0
+        return _read(sheet_name, sheet.iter_rows(), columns, first_column=first_column)
     finally:
         if close:
             source.close()
@@ -185,7 +186,14 @@ def open_table(source, columns: Sequence[ColumnSpec], *, size: int | None = None
 HEADER_SEARCH_ROWS = 10  # a title row or two above the headers is common
 
 
-def _read(sheet_name: str, rows: Iterator[list[Any]], columns: Sequence[ColumnSpec]) -> Table:
+def _read(
+    sheet_name: str,
+    rows: Iterator[list[Any]],
+    columns: Sequence[ColumnSpec],
+    *,
+    first_column: int = 0,
+) -> Table:
+    """``first_column``: the sheet's data may start right of column A (rows then start there)."""
     wanted = {}
     for spec in columns:
         for name in (spec.header, *spec.aliases):
@@ -242,7 +250,9 @@ def _read(sheet_name: str, rows: Iterator[list[Any]], columns: Sequence[ColumnSp
     return Table(
         sheet=sheet_name,
         columns=found_headers,
-        column_letters={key: column_letter(index) for key, index in positions.items()},
+        column_letters={
+            key: column_letter(first_column + index) for key, index in positions.items()
+        },
         rows=table_rows,
     )
 

@@ -22,4 +22,9 @@ urlpatterns = [
     path("language/", login_not_required(set_language), name="set_language"),
     path("competitions/", views.competition_list, name="competition_list"),
     path("competitions/<slug:code>/", views.competition_detail, name="competition_detail"),
+    path(
+        "competitions/<slug:code>/attachments/<int:pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
 ]

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +83,17 @@ def competition_detail(request, code):
         code=code,
     )
     return render(request, "public/competition_detail.html", {"competition": competition})
+
+
+@login_not_required
+def attachment_download(request, code, pk):
+    """Rules and notices attached to a public competition, for anyone."""
+    competition = get_object_or_404(public_competitions(), code=code)
+    attachment = get_object_or_404(competition.attachments, pk=pk)
+    extension = attachment.file.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.title}.{extension}",
+        content_type=attachment.content_type,
+    )

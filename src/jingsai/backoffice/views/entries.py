@@ -1,6 +1,7 @@
 """Entries: registration on the web and by roster, review, fixes, export, preliminaries."""
 
 import io
+import time
 import uuid
 from pathlib import Path
 
@@ -215,8 +216,9 @@ def register(request, pk):
         found = search_by_name(workers, classify_search(request.GET.get("q")))
         workers = found if found is not None else workers.order_by("name", "id")
     if request.method == "POST" and enterprise is not None:
-        chosen = [int(v) for v in request.POST.getlist("worker") if v.isdigit()]
-        selected = list(Worker.objects.filter(pk__in=chosen, employer=enterprise)) if chosen else []
+        chosen = list(dict.fromkeys(int(v) for v in request.POST.getlist("worker") if v.isdigit()))
+        found = {w.pk: w for w in Worker.objects.filter(pk__in=chosen, employer=enterprise)}
+        selected = [found[pk] for pk in chosen if pk in found]  # in the order chosen
         try:
             entries = registration.register(
                 actor=request.user,
@@ -253,21 +255,31 @@ def register(request, pk):
             "page": page,
             "query": query_without_page(request.GET),
             "entered": entered,
+            "chosen": {int(v) for v in request.POST.getlist("worker") if v.isdigit()},
             "q": request.GET.get("q", ""),
         },
     )
 
 
+REPORT_LIFETIME_SECONDS = 24 * 60 * 60
+
+
 def _report_dir() -> Path:
+    """Error reports hold what the user uploaded: kept a day, for the uploader only."""
     path = Path(settings.MEDIA_ROOT) / "import-reports"
     path.mkdir(parents=True, exist_ok=True)
+    expired = time.time() - REPORT_LIFETIME_SECONDS
+    for old in path.glob("*.xlsx"):
+        if old.stat().st_mtime < expired:
+            old.unlink(missing_ok=True)
     return path
 
 
 @requires(policy.can_browse_competitions)
 def roster_template(request, pk):
     competition = visible_competition(request, pk)
-    several = policy.is_programme_admin(request.user)
+    # the same rule as the upload: one enterprise, or the file names each row's
+    several = policy.enterprises_registering_for(request.user)[:2].count() != 1
     columns = roster.roster_columns(competition, several_enterprises=several)
     notes = [
         _("Fill in one worker per row from row 2 of the first sheet; keep the headers of row 1."),
@@ -396,12 +408,16 @@ def preliminary(request, pk):
                 messages.success(request, _("Preliminary round reported."))
                 return redirect("backoffice:preliminary", pk=pk)
             if request.POST.get("action") == "promote":
-                ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+                ids = {int(v) for v in request.POST.getlist("entry") if v.isdigit()}
                 n = preliminaries.promote(
                     actor=request.user,
                     competition=competition,
                     enterprise=enterprise,
-                    entries=list(Entry.objects.filter(pk__in=ids)),
+                    entries=list(
+                        Entry.objects.filter(
+                            pk__in=ids, competition=competition, enterprise=enterprise
+                        )
+                    ),
                 )
                 messages.success(request, _("%(n)d finalists promoted.") % {"n": n})
                 return redirect("backoffice:preliminary", pk=pk)

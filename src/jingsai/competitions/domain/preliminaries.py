@@ -53,18 +53,24 @@ def promote(
     if len(levels) < 2:
         raise RegistrationRefused({"": [_("The competition has no next level.")]})
     first, second = levels
-    entries = list(entries)
+    entries = list({entry.pk: entry for entry in entries}.values())
     refusals = []
+    if competition.status not in (Competition.Status.OPEN, Competition.Status.CLOSED):
+        refusals.append(_("Finalists are promoted before judging starts."))
     for entry in entries:
         if entry.enterprise_id != enterprise.pk or entry.competition_id != competition.pk:
             refusals.append(_("Entry %(entry)s is not your enterprise's.") % {"entry": entry})
         elif entry.status != Entry.Status.APPROVED:
             refusals.append(_("Entry %(entry)s is not approved.") % {"entry": entry})
+        elif entry.level_id != first.pk:
+            refusals.append(_("Entry %(entry)s is not at the first level.") % {"entry": entry})
     with transaction.atomic():
         Competition.objects.select_for_update().get(pk=competition.pk)
-        already = Entry.objects.filter(
-            competition=competition, enterprise=enterprise, level=second
-        ).count()
+        already = (
+            Entry.objects.filter(competition=competition, enterprise=enterprise, level=second)
+            .exclude(status=Entry.Status.WITHDRAWN)
+            .count()
+        )
         if first.promoted is not None and already + len(entries) > first.promoted:
             refusals.append(
                 _(

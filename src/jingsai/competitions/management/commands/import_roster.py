@@ -31,7 +31,11 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"no competition with code {competition!r}")
         if enterprise:
-            enterprises = list(Organisation.objects.filter(credit_code=enterprise.upper()))
+            enterprises = list(
+                Organisation.objects.filter(
+                    credit_code=enterprise.upper(), kind=Organisation.Kind.ENTERPRISE
+                )
+            )
             if not enterprises:
                 raise CommandError(f"no enterprise with credit code {enterprise!r}")
         else:
