@@ -9,6 +9,7 @@ collide with existing ones.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
@@ -122,6 +123,7 @@ class DemoSummary:
     enterprises: int = 0
     workers: int = 0
     accounts: list[tuple[str, str, str]] | None = None
+    competitions: int = 0
 
 
 def _weighted(rng: random.Random, pairs):
@@ -402,8 +404,81 @@ def generate(
     )
     _record_bulk("people.worker", summary.workers, "workers")
     summary.accounts = ensure_demo_accounts() if with_accounts else []
+    summary.competitions = ensure_demo_competitions(year=year)
     optimise_query_planner()
     return summary
+
+
+DEMO_COMPETITIONS = [
+    # title, series, brand, industry codes, participants, extra fields
+    (
+        "浦东新区集成电路工艺员技能竞赛", "hard-core-industries", "integrated-circuits", ["chips"],
+        "individuals", {"enterprise_quota": 5, "skill_level_from": 2, "skill_level_to": 5,
+                        "min_age": 18, "max_age": 55, "capacity": 500},
+    ),
+    (
+        "工业机器人系统运维员团体赛", "hard-core-industries", "artificial-intelligence",
+        ["smart-manufacturing"], "teams", {"team_min": 3, "team_max": 5, "enterprise_quota": 2},
+    ),
+    (
+        "金色中环重大工程劳动竞赛", "golden-middle-ring", None, ["construction"],
+        "project_sites", {"kind": "labour"},
+    ),
+]  # fmt: skip
+
+
+DEMO_RULES = (
+    "一、理论知识考试占 30%。\n二、技能操作考核占 70%。\n三、按总成绩排名，设一、二、三等奖。"
+)
+
+
+def ensure_demo_competitions(*, year: int) -> int:
+    """Three open competitions (individuals, teams, project sites), once; a few entries."""
+    from django.utils import timezone
+
+    from jingsai.catalogue.models import Brand, ProgrammeYear, Series
+    from jingsai.competitions.domain import lifecycle
+    from jingsai.competitions.domain.registration import RegistrationRefused, register
+    from jingsai.competitions.domain.services import create_competition
+    from jingsai.competitions.models import Competition
+
+    if Competition.objects.exists():
+        return 0
+    union = Organisation.objects.filter(kind=Organisation.Kind.UNION, parent=None).first()
+    co_organiser = Organisation.objects.filter(name="浦东新区科技和经济委员会").first()
+    programme_year = ProgrammeYear.objects.filter(year=year).first()
+    if union is None or programme_year is None:
+        return 0
+    now = timezone.now()
+    made = []
+    for title, series, brand, industries, participants, extra in DEMO_COMPETITIONS:
+        competition = create_competition(
+            actor=None,
+            year=programme_year,
+            title=f"{year} 年{title}",
+            series=Series.objects.get(code=series),
+            brand=Brand.objects.filter(code=brand).first() if brand else None,
+            industries=list(Industry.objects.filter(code__in=industries)),
+            participants=participants,
+            organiser=union,
+            co_organisers=[co_organiser] if co_organiser else [],
+            registration_opens=now - dt.timedelta(days=7),
+            registration_closes=now + dt.timedelta(days=60),
+            rules=DEMO_RULES,
+            schedule="报名：即日起至报名截止\n企业初赛：报名截止后两周内\n区级决赛：另行通知",
+            **extra,
+        )
+        lifecycle.move(actor=None, competition=competition, to=Competition.Status.OPEN)
+        made.append(competition)
+    enterprise = (
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).order_by("id").first()
+    )
+    if enterprise is not None:
+        workers = list(Worker.objects.filter(employer=enterprise, skill_level__in=[2, 3, 4, 5])[:3])
+        # a demo worker may fall outside the age range: then the demo has no entries yet
+        with contextlib.suppress(RegistrationRefused):
+            register(actor=None, competition=made[0], enterprise=enterprise, workers=workers)
+    return len(made)
 
 
 def _with_progress(progress_factory, total: int, unit: str, work) -> int:

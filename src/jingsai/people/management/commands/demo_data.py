@@ -57,7 +57,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {summary.organisations} other organisations, "
-                f"{summary.enterprises} enterprises, {summary.workers} workers added"
+                f"{summary.enterprises} enterprises, {summary.workers} workers, "
+                f"{summary.competitions} competitions added"
             )
         )
         for username, role, organisation in summary.accounts or []:
