@@ -267,7 +267,11 @@ class Entry(TimeStampedModel):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     competition = models.ForeignKey(
-        Competition, verbose_name=_("competition"), on_delete=models.PROTECT, related_name="entries"
+        Competition,
+        verbose_name=_("competition"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,  # (competition, status, id) and (competition, enterprise, id) cover it
     )
     enterprise = models.ForeignKey(
         Organisation,
@@ -284,6 +288,7 @@ class Entry(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # statistics by zone come later, with their own summary tables
     )
     level = models.ForeignKey(
         CompetitionLevel,
@@ -308,6 +313,7 @@ class Entry(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # never searched by; a deleted user's entries are rare
     )
 
     class Meta:
@@ -338,7 +344,12 @@ class EntryMember(models.Model):
     """A worker in an entry; ``competition`` is copied so that one person enters once."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="members")
-    competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="+")
+    competition = models.ForeignKey(
+        Competition,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the unique (competition, worker) index covers it
+    )
     worker = models.ForeignKey(
         Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="entries"
     )

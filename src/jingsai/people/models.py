@@ -103,12 +103,14 @@ class Worker(TimeStampedModel):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, editable=False)
     employer = models.ForeignKey(
         Organisation,
+        db_index=False,  # covered by a composite index that starts with it
         verbose_name=_("employer"),
         on_delete=models.PROTECT,
         related_name="workers",
     )
     zone = models.ForeignKey(
         Zone,
+        db_index=False,  # covered by a composite index that starts with it
         verbose_name=_("zone"),
         null=True,
         blank=True,
@@ -119,6 +121,7 @@ class Worker(TimeStampedModel):
     )
     industry = models.ForeignKey(
         Industry,
+        db_index=False,  # covered by a composite index that starts with it
         verbose_name=_("industry"),
         null=True,
         blank=True,

@@ -12,6 +12,7 @@ refuses genuine numbers whose county code was created after the holder's birth
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 def id_check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def normalise_id_number(value: str) -> str:
