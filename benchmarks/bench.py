@@ -207,6 +207,7 @@ def pages() -> dict:
             client, f"/office/workers/?industry={industry.pk}&skill_level=1"
         ),
         "name_search": time_requests(client, "/office/workers/?q=张伟"),
+        "name_search_common_surname": time_requests(client, "/office/workers/?q=王"),
         "initials_search": time_requests(client, "/office/workers/?q=wjh"),
         "deep_page_200": time_requests(client, "/office/workers/?page=200"),
     }
@@ -272,6 +273,8 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "load": previous.get("load") if args.pages_only else load(args.enterprises, args.workers),
     }
+    if args.pages_only and previous.get("roster_import"):
+        figures["roster_import"] = previous["roster_import"]  # measured by bench_roster.py
     figures["pages"] = pages()
     for key, page in figures["pages"].items():
         log(f"  {key}: p95 {page['p95_ms']} ms, median {page['median_ms']} ms")

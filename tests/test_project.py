@@ -45,3 +45,19 @@ def test_settings_refuse_to_start_without_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_names_compare_in_code_point_order_on_postgresql(db):
+    """Prefix searches rely on it (jingsai.common.search.prefix_q)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert connection.vendor == "sqlite"  # SQLite compares text byte-wise (BINARY)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+            "WHERE column_name IN ('name', 'name_initials') "
+            "AND table_name IN ('people_worker', 'organisations_organisation')"
+        )
+        assert {row[2] for row in cursor.fetchall()} == {"C"}

@@ -7,7 +7,6 @@ Name and initials searches are prefix searches that use the ``(name, id)`` and
 import re
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 ID_NUMBER_LIKE = re.compile(r"^\d{17}[\dXx]$")
@@ -54,11 +53,10 @@ def search_by_name(queryset: QuerySet, term: SearchTerm) -> QuerySet | None:
 
 
 def prefix_q(field: str, prefix: str) -> Q:
-    """``field`` starts with ``prefix``, written so that an index on ``field`` is used.
+    """``field`` starts with ``prefix``, as a range on the ``(field, id)`` index.
 
-    SQLite compares text byte-wise, so a range is an index range scan; PostgreSQL
-    uses ``LIKE 'prefix%'`` on a ``text_pattern_ops`` index (see the migrations).
+    Both databases compare these columns in code-point order (SQLite's BINARY;
+    COLLATE "C" on PostgreSQL, see people/migrations/0005), so every string that
+    starts with ``prefix`` lies in [prefix, prefix + U+10FFFF).
     """
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
-    return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
