@@ -308,3 +308,42 @@ def test_co_organiser_cannot_change_who_organises(client_for, world, make_compet
     assert competition.title == "改名"
     assert competition.organiser == world["union"]
     assert list(competition.co_organisers.all()) == [co_org]
+
+
+def test_officer_changes_a_returned_teams_members(client_for, world, make_competition):
+    from jingsai.competitions.domain.registration import register, return_for_changes
+
+    competition = make_competition(participants="teams", team_min=2, team_max=3)
+    first, second, third = (
+        world["our_worker"],
+        WorkerFactory(employer=world["ours"]),
+        WorkerFactory(employer=world["ours"]),
+    )
+    (entry,) = register(
+        actor=None,
+        competition=competition,
+        enterprise=world["ours"],
+        workers=[first, second],
+        team_name="甲队",
+    )
+    return_for_changes(actor=None, entry=entry, field="members", comment="请更换队员")
+    client = client_for("officer")
+    page = client.get(f"/office/competitions/{competition.pk}/entries/{entry.pk}/").content.decode()
+    assert f'value="{third.pk}"' in page
+    client.post(
+        f"/office/competitions/{competition.pk}/entries/{entry.pk}/",
+        {
+            "action": "resubmit",
+            "team_name": "甲队",
+            "worker": [third.pk, first.pk, world["their_worker"].pk],
+        },
+    )
+    entry.refresh_from_db()
+    assert entry.status == "submitted"
+    members = list(
+        entry.members.filter(active=True)
+        .order_by("-is_captain", "id")
+        .values_list("worker_id", flat=True)
+    )
+    assert members[0] == third.pk  # the first chosen is the captain
+    assert set(members) == {third.pk, first.pk}  # another enterprise's worker is dropped

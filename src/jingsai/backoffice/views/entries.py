@@ -162,7 +162,17 @@ def entry_detail(request, pk, entry_pk):
                 messages.success(request, _("Entry returned for changes."))
             elif action == "resubmit" and change:
                 team = request.POST.get("team_name") if competition.is_team else None
-                registration.resubmit(actor=user, entry=entry, team_name=team)
+                members = None
+                if competition.is_team:
+                    chosen = list(
+                        dict.fromkeys(int(v) for v in request.POST.getlist("worker") if v.isdigit())
+                    )
+                    found = {
+                        w.pk: w
+                        for w in Worker.objects.filter(pk__in=chosen, employer=entry.enterprise)
+                    }
+                    members = [found[pk] for pk in chosen if pk in found]
+                registration.resubmit(actor=user, entry=entry, team_name=team, workers=members)
                 messages.success(request, _("Entry resubmitted for review."))
             elif action == "withdraw" and change:
                 registration.withdraw(
@@ -184,8 +194,27 @@ def entry_detail(request, pk, entry_pk):
             "change": change,
             "return_form": return_form,
             "return_field_label": registration.RETURN_FIELDS.get(entry.return_field, ""),
+            "team_candidates": _team_candidates(competition, entry)
+            if change and competition.is_team and entry.status == Entry.Status.RETURNED
+            else [],
         },
     )
+
+
+def _team_candidates(competition, entry) -> list[tuple[Worker, bool]]:
+    """The team's members (ticked) and the enterprise's workers not yet entered."""
+    members = [m.worker for m in entry.active_members]
+    entered = set(
+        EntryMember.objects.filter(
+            competition=competition, active=True, worker__employer=entry.enterprise
+        ).values_list("worker_id", flat=True)
+    )
+    others = (
+        Worker.objects.filter(employer=entry.enterprise)
+        .exclude(pk__in=entered)
+        .order_by("name", "id")[:200]
+    )
+    return [(w, True) for w in members] + [(w, False) for w in others]
 
 
 def _enterprise_for(request, competition):
