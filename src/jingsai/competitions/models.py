@@ -304,6 +304,14 @@ class Entry(TimeStampedModel):
     number = models.CharField(  # noqa: DJ001 (NULL until approved, so uniqueness skips it)
         _("entry number"), max_length=40, null=True, blank=True
     )
+    time_seconds = models.DecimalField(
+        _("time taken (seconds)"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Used when ties are broken by time (shorter first)."),
+    )
     return_field = models.CharField(_("field to correct"), max_length=40, blank=True)
     return_comment = models.TextField(_("review comment"), blank=True)
     submitted_by = models.ForeignKey(

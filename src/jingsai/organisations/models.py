@@ -25,6 +25,7 @@ class Organisation(TimeStampedModel):
         ASSOCIATION = "association", _("industry association")
         ENTERPRISE = "enterprise", _("enterprise")
         TRAINING_BODY = "training_body", _("school or training body")
+        OTHER = "other", _("other organisation")
 
     name = models.CharField(_("name"), max_length=200)
     name_initials = models.CharField(

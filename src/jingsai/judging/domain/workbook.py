@@ -33,6 +33,7 @@ from jingsai.common.spreadsheet_import import cell_text, column_letter
 from jingsai.judging.domain import aggregation, awards
 from jingsai.judging.domain.ranking import TIME
 from jingsai.judging.domain.results import CriterionSpec, EntrySpec, Scheme, StageSpec
+from jingsai.judging.models import MARK_SCALE
 
 SHEETS = {
     "competition": ("field", "value"),
@@ -338,6 +339,9 @@ def read_workbook(source) -> CompetitionWorkbook:
         maximum = criterion_by_code[criterion].max_mark
         if not Decimal(0) <= mark <= maximum:
             r.error("marks", number, letters["mark"], f"the mark {mark} is outside 0..{maximum}")
+            continue
+        if mark * MARK_SCALE != (mark * MARK_SCALE).to_integral_value():
+            r.error("marks", number, letters["mark"], f"the mark {mark} has more than 4 decimals")
             continue
         if judge not in assigned[entry]:
             organisation = entry_by_number[entry].organisation

@@ -1,0 +1,385 @@
+"""Results of a judged competition from the marks in the database.
+
+The rules are those of :mod:`jingsai.judging.domain.results` (the reference,
+written for readability and used on workbooks). Here the same arithmetic runs
+at scale: the database sums the counted marks per entry and stage in exact
+integers, and Python turns those sums into totals, ranks and awards.
+
+Why it is exact: marks are whole ten-thousandths. With ``L`` the least common
+multiple of 1..n (n = the most judges on one entry), every criterion mark
+times ``L`` is a whole number — mean ``S·L/n``, trimmed ``(S−max−min)·L/(n−2)``,
+median ``v·L`` or ``(v₁+v₂)·L/2``, measurement ``v·L`` — so the database can
+add them up with integer arithmetic and nothing is rounded. A stage score is
+then ``N / (10⁴·L)``, and the total is an exact fraction. Only when such
+integers could overflow 63 bits does the computation fall back to the
+reference, in Python. Flags are counted in the same query; entries that carry
+one are re-examined criterion by criterion to name them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from jingsai.common.domain import audit
+from jingsai.competitions.models import Competition, Entry
+from jingsai.judging.domain import aggregation, awards, ranking, results
+from jingsai.judging.domain.results import CriterionSpec, EntrySpec, ResultRow, Scheme, StageSpec
+from jingsai.judging.domain.sheets import units_to_decimal
+from jingsai.judging.models import (
+    MARK_SCALE,
+    Assignment,
+    Criterion,
+    Judging,
+    Mark,
+    Result,
+    Stage,
+)
+
+KIND_CODES = {aggregation.JUDGEMENT: 0, aggregation.MEASUREMENT: 1}
+METHOD_CODES = {aggregation.MEAN: 0, aggregation.TRIMMED: 1, aggregation.MEDIAN: 2}
+SAFE_INTEGER = 2**62
+
+
+def scheme_for(competition: Competition) -> Scheme:
+    judging = Judging.objects.filter(pk=competition.pk).first()
+    stages = [
+        StageSpec(s.code, s.name, s.weight)
+        for s in Stage.objects.filter(competition=competition).order_by("order", "id")
+    ]
+    criteria = [
+        CriterionSpec(
+            c.code,
+            c.stage.code,
+            c.name,
+            c.max_mark,
+            c.kind,
+            c.aggregation,
+            c.spread_limit,
+        )
+        for c in Criterion.objects.filter(competition=competition)
+        .select_related("stage")
+        .order_by("stage__order", "stage_id", "order", "id")
+    ]
+    if judging is None:
+        return Scheme(stages, criteria)
+    return Scheme(
+        stages,
+        criteria,
+        awards.parse_awards(judging.awards),
+        judging.min_total,
+        judging.tiebreak_rules,
+    )
+
+
+def entry_name(entry: Entry, member_names: dict[int, list[str]]) -> str:
+    if entry.team_name:
+        return entry.team_name
+    if entry.project_name:
+        return entry.project_name
+    names = member_names.get(entry.pk)
+    if names:
+        return "、".join(names)
+    return entry.enterprise.name
+
+
+def ranked_entries(competition: Competition) -> list[Entry]:
+    return list(
+        Entry.objects.filter(competition=competition, status=Entry.Status.APPROVED)
+        .select_related("enterprise")
+        .order_by("id")
+    )
+
+
+def _member_names(competition: Competition) -> dict[int, list[str]]:
+    from jingsai.competitions.models import EntryMember
+
+    names: dict[int, list[str]] = defaultdict(list)
+    for entry_id, name in (
+        EntryMember.objects.filter(competition=competition, active=True)
+        .order_by("entry_id", "-is_captain", "id")
+        .values_list("entry_id", "worker__name")
+    ):
+        names[entry_id].append(name)
+    return names
+
+
+def _entry_specs(entries: list[Entry], names: dict[int, list[str]]) -> list[EntrySpec]:
+    return [
+        EntrySpec(
+            e.number or f"#{e.pk}",
+            entry_name(e, names),
+            e.enterprise.name,
+            e.time_seconds,
+        )
+        for e in entries
+    ]
+
+
+def compute(competition: Competition, *, force_reference: bool = False) -> list[ResultRow]:
+    """Ranks, totals, awards and flags of every approved entry, in rank order."""
+    scheme = scheme_for(competition)
+    entries = ranked_entries(competition)
+    names = _member_names(competition)
+    specs = _entry_specs(entries, names)
+    if not entries or not scheme.stages:
+        return results.compute(scheme, specs, assigned={}, marks={})
+    assigned_count = dict(
+        Assignment.objects.filter(competition=competition)
+        .values("entry_id")
+        .annotate(n=Count("id"))
+        .values_list("entry_id", "n")
+    )
+    most_judges = max([2, *assigned_count.values()])
+    lcm = math.lcm(*range(1, most_judges + 1))
+    criteria = list(Criterion.objects.filter(competition=competition).select_related("stage"))
+    biggest = max((int(c.max_mark * MARK_SCALE) for c in criteria), default=0)
+    if force_reference or biggest * most_judges * lcm * max(len(criteria), 1) >= SAFE_INTEGER:
+        return _reference(competition, scheme, entries, specs)
+    return _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm)
+
+
+def _counted_marks(competition: Competition, entry_ids=None):
+    marks = Mark.objects.filter(competition=competition, counts=True)
+    if entry_ids is not None:
+        marks = marks.filter(entry_id__in=entry_ids)
+    return marks.values_list("entry_id", "sheet__judge__code", "criterion__code", "units")
+
+
+def _reference(competition, scheme, entries, specs) -> list[ResultRow]:
+    number_of = {e.pk: spec.number for e, spec in zip(entries, specs, strict=True)}
+    marks = {
+        (number_of[entry_id], judge, criterion): units_to_decimal(units)
+        for entry_id, judge, criterion, units in _counted_marks(competition)
+        if entry_id in number_of
+    }
+    assigned: dict[str, list[str]] = defaultdict(list)
+    for entry_id, judge in Assignment.objects.filter(competition=competition).values_list(
+        "entry_id", "judge__code"
+    ):
+        if entry_id in number_of:
+            assigned[number_of[entry_id]].append(judge)
+    return results.compute(scheme, specs, assigned=assigned, marks=marks)
+
+
+def _stage_sql(competition_id: int, criteria: list[Criterion], lcm: int) -> str:
+    rows = []
+    for c in criteria:
+        spread = -1 if c.spread_limit is None else int(c.spread_limit * MARK_SCALE)
+        rows.append(
+            f"SELECT {int(c.pk)} AS id, {int(c.stage_id)} AS stage_id, "
+            f"{KIND_CODES[c.kind]} AS kind, {METHOD_CODES[c.aggregation]} AS method, "
+            f"{spread} AS spread"
+        )
+    crit = " UNION ALL ".join(rows)
+    mark = Mark._meta.db_table
+    lcm = int(lcm)
+    # The inner query sums each criterion's counted marks; the outer adds the
+    # criterion marks (times L) per entry and stage and counts what is flagged.
+    return f"""
+        SELECT g.entry_id, c.stage_id,
+          SUM(CASE
+                WHEN c.kind = 1 THEN CASE WHEN g.lo = g.hi THEN g.lo * {lcm} ELSE 0 END
+                WHEN c.method = 2 THEN 0
+                WHEN c.method = 1 AND g.n >= {aggregation.TRIM_FROM}
+                  THEN (g.s - g.hi - g.lo) * {lcm} / (g.n - 2)
+                ELSE g.s * {lcm} / g.n
+              END) AS score,
+          COUNT(*) AS marked,
+          MIN(CASE WHEN c.kind = 0 THEN g.n END) AS fewest,
+          SUM(CASE
+                WHEN c.kind = 1 AND g.lo <> g.hi THEN 1
+                WHEN c.kind = 0 AND c.spread >= 0 AND g.hi - g.lo > c.spread THEN 1
+                ELSE 0
+              END) AS flagged
+        FROM (
+          SELECT entry_id, criterion_id, CAST(SUM(units) AS BIGINT) AS s,
+                 MIN(units) AS lo, MAX(units) AS hi, COUNT(*) AS n
+          FROM {mark}
+          WHERE competition_id = {int(competition_id)} AND counts
+          GROUP BY entry_id, criterion_id
+        ) g
+        JOIN ({crit}) c ON c.id = g.criterion_id
+        GROUP BY g.entry_id, c.stage_id
+    """  # noqa: S608 (only integers read from the database are formatted in)
+
+
+def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) -> list[ResultRow]:
+    stage_ids = {s.pk: s.code for s in Stage.objects.filter(competition=competition)}
+    scores: dict[int, dict[str, int]] = defaultdict(dict)
+    marked_criteria: dict[int, int] = defaultdict(int)
+    suspect: set[int] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(_stage_sql(competition.pk, criteria, lcm))
+        for entry_id, stage_id, score, marked, fewest, flagged in cursor.fetchall():
+            scores[entry_id][stage_ids[stage_id]] = int(score)
+            marked_criteria[entry_id] += marked
+            if flagged or (fewest is not None and fewest < assigned_count.get(entry_id, 0)):
+                suspect.add(entry_id)
+    # a criterion without any counted mark is missing
+    suspect |= {e.pk for e in entries if marked_criteria.get(e.pk, 0) < len(criteria)}
+    median_ids = {c.pk: c for c in criteria if c.aggregation == aggregation.MEDIAN}
+    median_ids = {pk: c for pk, c in median_ids.items() if c.kind == aggregation.JUDGEMENT}
+    if median_ids:
+        values: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for entry_id, criterion_id, units in (
+            Mark.objects.filter(competition=competition, counts=True, criterion_id__in=median_ids)
+            .order_by("entry_id", "criterion_id", "units")
+            .values_list("entry_id", "criterion_id", "units")
+        ):
+            values[(entry_id, criterion_id)].append(units)
+        for (entry_id, criterion_id), units in values.items():
+            middle = len(units) // 2
+            if len(units) % 2:
+                numerator = units[middle] * lcm
+            else:
+                numerator = (units[middle - 1] + units[middle]) * lcm // 2
+            stage = stage_ids[median_ids[criterion_id].stage_id]
+            scores[entry_id][stage] = scores[entry_id].get(stage, 0) + numerator
+    # total = Σ N_s · weight_s / (10⁴ · L · max_s) = Σ N_s · a_s / b_s = (Σ N_s · a_s · B/b_s) / B
+    stage_max = {
+        s.code: sum((c.max_mark for c in scheme.criteria if c.stage == s.code), Decimal(0))
+        for s in scheme.stages
+    }
+    factors = []
+    for s in scheme.stages:
+        if stage_max[s.code] == 0:
+            raise ValueError("a stage has no marks available")
+        factors.append(
+            (s.code, Fraction(s.weight) / (MARK_SCALE * lcm * Fraction(stage_max[s.code])))
+        )
+    common = math.lcm(*(f.denominator for _code, f in factors))
+    multipliers = [(code, f.numerator * (common // f.denominator)) for code, f in factors]
+    flags_of = _flags(competition, scheme, entries, specs, suspect)
+    ranked = []
+    details = {}
+    for entry, spec in zip(entries, specs, strict=True):
+        entry_scores = scores.get(entry.pk, {})
+        numerator = sum(entry_scores.get(code, 0) * m for code, m in multipliers)
+        cents = (numerator * 200 + common) // (2 * common)  # half-up, totals are ≥ 0
+        published = Decimal(cents).scaleb(-2)
+        stage_scores = {s.code: entry_scores.get(s.code, 0) for s in scheme.stages}
+        ranked.append(ranking.Ranked(spec.number, published, stage_scores, spec.time_seconds))
+        details[spec.number] = (spec, numerator, stage_scores, flags_of.get(entry.pk, []))
+    ordered = ranking.rank(ranked, tiebreak=scheme.tiebreak)
+    bounds = awards.bounds(scheme.award_levels, len(ordered))
+    denominator = MARK_SCALE * lcm
+    rows = []
+    for item in ordered:
+        spec, numerator, stage_scores, flags = details[item.entry]
+        rows.append(
+            ResultRow(
+                rank=item.rank,
+                entry=spec.number,
+                name=spec.name,
+                organisation=spec.organisation,
+                total=item.total,
+                exact_total=Fraction(numerator, common),
+                stage_scores={k: Fraction(v, denominator) for k, v in stage_scores.items()},
+                award=awards.award_for(
+                    rank=item.rank,
+                    total=item.total,
+                    levels=scheme.award_levels,
+                    level_bounds=bounds,
+                    min_total=scheme.min_total,
+                ),
+                flags=flags,
+            )
+        )
+    return rows
+
+
+def _flags(competition, scheme, entries, specs, suspect: set[int]) -> dict[int, list[str]]:
+    """Name the flags of the entries the query found something on (and of unmarked entries)."""
+    number_of = {e.pk: spec.number for e, spec in zip(entries, specs, strict=True)}
+    suspect = suspect & set(number_of)
+    if not suspect:
+        return {}
+    marks: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for entry_id, judge, criterion, units in _counted_marks(competition, entry_ids=suspect):
+        marks[entry_id][criterion][judge] = units_to_decimal(units)
+    assigned: dict[int, list[str]] = defaultdict(list)
+    for entry_id, judge in Assignment.objects.filter(
+        competition=competition, entry_id__in=suspect
+    ).values_list("entry_id", "judge__code"):
+        assigned[entry_id].append(judge)
+    out = {}
+    for entry_id in suspect:
+        found = set()
+        for c in scheme.criteria:
+            result = aggregation.criterion_result(
+                criterion=c.code,
+                kind=c.kind,
+                method=c.method,
+                spread_limit=c.spread_limit,
+                marks_by_judge=marks[entry_id][c.code],
+                assigned_judges=assigned.get(entry_id, ()),
+            )
+            found.update(str(flag) for flag in result.flags)
+        if found:
+            out[entry_id] = sorted(found)
+    return out
+
+
+# --- stored results --------------------------------------------------------------
+
+
+def store(*, actor: Any, competition: Competition) -> list[ResultRow]:
+    """Compute and store the results (replacing any earlier ones)."""
+    rows = compute(competition)
+    by_number = {
+        (e.number or f"#{e.pk}"): e.pk
+        for e in Entry.objects.filter(competition=competition, status=Entry.Status.APPROVED)
+    }
+    with transaction.atomic():
+        Result.objects.filter(competition=competition).delete()
+        Result.objects.bulk_create(
+            [
+                Result(
+                    competition=competition,
+                    entry_id=by_number[row.entry],
+                    rank=row.rank,
+                    total=row.total,
+                    stage_scores={
+                        code: str(_four_places(value)) for code, value in row.stage_scores.items()
+                    },
+                    award=row.award,
+                    flags=";".join(row.flags),
+                    position=position,
+                )
+                for position, row in enumerate(rows, start=1)
+            ],
+            batch_size=2000,
+        )
+        Judging.objects.filter(pk=competition.pk).update(computed_at=timezone.now())
+        audit.record(
+            actor=actor,
+            action="results:compute",
+            obj=competition,
+            after={
+                "entries": len(rows),
+                "flagged": sum(1 for r in rows if r.flags),
+                "awards": {
+                    name: sum(1 for r in rows if r.award == name)
+                    for name in {r.award for r in rows if r.award}
+                },
+            },
+        )
+    return rows
+
+
+def _four_places(value: Fraction) -> Decimal:
+    from jingsai.judging.domain.totals import round_half_up
+
+    return round_half_up(value, Decimal("0.0001"))
+
+
+def open_flags(competition: Competition) -> int:
+    return Result.objects.filter(competition=competition).exclude(flags="").count()

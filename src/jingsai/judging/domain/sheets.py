@@ -1,0 +1,351 @@
+"""Mark sheets (评分表): drafts, submission and its lock, re-marking, corrections,
+staff entry with a second person's check.
+
+The marks lifecycle: a judge's sheet is a draft while he marks (saved as he
+goes); submitting locks it and its marks start to count. The chief judge may
+return a submitted sheet for re-marking (it is a draft again and its marks stop
+counting) or correct a locked mark with a written reason. A sheet typed in by
+staff from paper is submitted at once but counts only once a second person, who
+did not type it, has typed the same marks again and they agree.
+
+The lock is held by the database: every change takes the sheet row with
+``SELECT … FOR UPDATE`` and re-reads its status inside the transaction, and
+submission is a conditional ``UPDATE … WHERE status <> 'submitted'``, so two
+taps or two judges at once can neither lose nor duplicate a mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingsai.common.domain import audit
+from jingsai.competitions.models import Competition, Entry
+from jingsai.judging.domain import panel
+from jingsai.judging.models import MARK_SCALE, Criterion, Judging, Mark, PanelJudge, Sheet
+
+MARKING_STATUSES = (Competition.Status.JUDGING,)
+
+
+class SheetRefused(Exception):  # noqa: N818 (a refusal shown to the user)
+    def __init__(self, message: str, *, field_errors: Mapping[str, str] | None = None):
+        self.field_errors = dict(field_errors or {})
+        super().__init__(message)
+
+
+def to_units(value: Any, criterion: Criterion) -> int:
+    """A typed mark as ten-thousandths, checked against 0..max; ``ValueError`` says why."""
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+    except (InvalidOperation, ValueError):
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if not number.is_finite():
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+    if number < 0 or number > criterion.max_mark:
+        raise ValueError(
+            _("The mark must be between 0 and %(max)s.") % {"max": criterion.max_mark.normalize()}
+        )
+    scaled = number * MARK_SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(_("A mark has at most 4 decimal places."))
+    return int(scaled)
+
+
+def units_to_decimal(units: int) -> Decimal:
+    value = Decimal(units) / MARK_SCALE
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+def criteria_of(competition: Competition) -> list[Criterion]:
+    return list(
+        Criterion.objects.filter(competition=competition)
+        .select_related("stage")
+        .order_by("stage__order", "stage_id", "order", "id")
+    )
+
+
+def parse_marks(
+    criteria: list[Criterion], values: Mapping[str, Any], *, partial: bool
+) -> tuple[dict[int, int], dict[str, str]]:
+    """``values`` maps criterion code → typed text; returns (criterion id → units, errors)."""
+    parsed: dict[int, int] = {}
+    errors: dict[str, str] = {}
+    for criterion in criteria:
+        raw = values.get(criterion.code)
+        if raw is None or str(raw).strip() == "":
+            if not partial:
+                errors[criterion.code] = _("Enter a mark.")
+            continue
+        try:
+            parsed[criterion.pk] = to_units(raw, criterion)
+        except ValueError as error:
+            errors[criterion.code] = str(error)
+    return parsed, errors
+
+
+def _check_marking_open(competition: Competition) -> None:
+    if competition.status not in MARKING_STATUSES:
+        raise SheetRefused(_("Marking is not open: the competition is not being judged."))
+    judging = Judging.objects.filter(pk=competition.pk).first()
+    if judging and judging.marks_confirmed_at:
+        raise SheetRefused(_("The chief judge has confirmed the marks; they are closed."))
+
+
+def _locked_sheet(judge: PanelJudge, entry: Entry, *, source: str, actor: Any) -> Sheet:
+    """The sheet row, locked for this transaction (created when it does not exist)."""
+    sheet = Sheet.objects.select_for_update().filter(judge=judge, entry=entry).first()
+    if sheet is not None:
+        return sheet
+    try:
+        with transaction.atomic():
+            Sheet.objects.create(
+                competition_id=entry.competition_id,
+                judge=judge,
+                entry=entry,
+                source=source,
+                entered_by=actor if source != Sheet.Source.JUDGE else None,
+            )
+    except IntegrityError:
+        pass  # created at the same moment by another request: take that one
+    return Sheet.objects.select_for_update().get(judge=judge, entry=entry)
+
+
+def _write_marks(sheet: Sheet, parsed: dict[int, int], *, counts: bool) -> None:
+    existing = {m.criterion_id: m for m in sheet.marks.all()}
+    new = []
+    for criterion_id, units in parsed.items():
+        mark = existing.get(criterion_id)
+        if mark is None:
+            new.append(
+                Mark(
+                    sheet=sheet,
+                    competition_id=sheet.competition_id,
+                    entry_id=sheet.entry_id,
+                    criterion_id=criterion_id,
+                    units=units,
+                    counts=counts,
+                )
+            )
+        elif mark.units != units or mark.counts != counts:
+            mark.units, mark.counts = units, counts
+            mark.save(update_fields=["units", "counts"])
+    Mark.objects.bulk_create(new)
+
+
+def marks_of(sheet: Sheet) -> dict[str, Decimal]:
+    return {
+        code: units_to_decimal(units)
+        for code, units in sheet.marks.values_list("criterion__code", "units")
+    }
+
+
+def save_draft(*, judge: PanelJudge, entry: Entry, values: Mapping[str, Any]) -> Sheet:
+    """Save what the judge has typed so far (blank fields are left as they were)."""
+    competition = entry.competition
+    criteria = criteria_of(competition)
+    parsed, errors = parse_marks(criteria, values, partial=True)
+    if errors:
+        raise SheetRefused(_("Some marks are not valid."), field_errors=errors)
+    with transaction.atomic():
+        _check_marking_open(competition)
+        reason = panel.marking_refusal(judge, entry)
+        if reason:
+            raise SheetRefused(reason)
+        sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
+        if sheet.status == Sheet.Status.SUBMITTED:
+            raise SheetRefused(_("This sheet is submitted and locked."))
+        _write_marks(sheet, parsed, counts=False)
+        sheet.version += 1
+        sheet.save(update_fields=["version", "updated_at"])
+    return sheet
+
+
+def submit(
+    *, actor: Any, judge: PanelJudge, entry: Entry, values: Mapping[str, Any] | None = None
+) -> Sheet:
+    """Save the last marks and lock the sheet; every criterion needs a mark.
+
+    A second submission of a locked sheet (a double tap) changes nothing and
+    says so.
+    """
+    competition = entry.competition
+    criteria = criteria_of(competition)
+    with transaction.atomic():
+        _check_marking_open(competition)
+        reason = panel.marking_refusal(judge, entry)
+        if reason:
+            raise SheetRefused(reason)
+        sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
+        if sheet.status == Sheet.Status.SUBMITTED:
+            raise SheetRefused(_("This sheet is already submitted and locked."))
+        parsed, errors = parse_marks(criteria, values or {}, partial=True)
+        have = dict(sheet.marks.values_list("criterion_id", "units")) | parsed
+        for criterion in criteria:
+            if criterion.pk not in have and criterion.code not in errors:
+                errors[criterion.code] = _("Enter a mark.")
+        if errors:
+            raise SheetRefused(_("Some marks are missing or not valid."), field_errors=errors)
+        _write_marks(sheet, have, counts=True)
+        updated = Sheet.objects.filter(pk=sheet.pk).exclude(status=Sheet.Status.SUBMITTED)
+        if not updated.update(
+            status=Sheet.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            version=sheet.version + 1,
+            updated_at=timezone.now(),
+        ):
+            raise SheetRefused(_("This sheet is already submitted and locked."))
+        sheet.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="sheet:submit",
+            obj=sheet,
+            after={"marks": {k: str(v) for k, v in marks_of(sheet).items()}},
+        )
+    return sheet
+
+
+def return_for_remarking(*, actor: Any, sheet: Sheet, reason: str) -> Sheet:
+    """The chief judge sends a submitted sheet back; its marks stop counting."""
+    if not reason.strip():
+        raise SheetRefused(_("Say why the sheet goes back for re-marking."))
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        _check_marking_open(sheet.entry.competition)
+        if sheet.status != Sheet.Status.SUBMITTED:
+            raise SheetRefused(_("Only a submitted sheet can be sent back."))
+        before = {"status": sheet.status, "marks": {k: str(v) for k, v in marks_of(sheet).items()}}
+        sheet.status = Sheet.Status.RETURNED
+        sheet.return_reason = reason.strip()
+        sheet.checked_by = None
+        sheet.version += 1
+        sheet.save()
+        sheet.marks.update(counts=False)
+        audit.record(
+            actor=actor,
+            action="sheet:return",
+            obj=sheet,
+            before=before,
+            after={"status": sheet.status},
+            note=reason.strip(),
+        )
+    return sheet
+
+
+def correct_mark(
+    *, actor: Any, sheet: Sheet, criterion: Criterion, value: Any, reason: str
+) -> Mark:
+    """Change a locked mark, with a written reason kept in the audit trail."""
+    if not reason.strip():
+        raise SheetRefused(_("A correction needs a written reason."))
+    try:
+        units = to_units(value, criterion)
+    except ValueError as error:
+        raise SheetRefused(str(error), field_errors={criterion.code: str(error)}) from None
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        competition = Competition.objects.get(pk=sheet.competition_id)
+        if competition.status not in (Competition.Status.JUDGING,):
+            raise SheetRefused(_("Marks can be corrected only while the competition is judged."))
+        if sheet.status != Sheet.Status.SUBMITTED:
+            raise SheetRefused(_("Only a locked (submitted) mark is corrected; drafts are edited."))
+        if criterion.competition_id != sheet.competition_id:
+            raise SheetRefused(_("This criterion is not in the competition's scheme."))
+        mark = Mark.objects.filter(sheet=sheet, criterion=criterion).first()
+        before = str(units_to_decimal(mark.units)) if mark else None
+        if mark is None:
+            mark = Mark.objects.create(
+                sheet=sheet,
+                competition_id=sheet.competition_id,
+                entry_id=sheet.entry_id,
+                criterion=criterion,
+                units=units,
+                counts=sheet.counts,
+            )
+        else:
+            mark.units = units
+            mark.save(update_fields=["units"])
+        sheet.version += 1
+        sheet.save(update_fields=["version", "updated_at"])
+        Judging.objects.filter(pk=sheet.competition_id).update(computed_at=None)
+        audit.record(
+            actor=actor,
+            action="mark:correct",
+            obj=sheet,
+            before={"criterion": criterion.code, "mark": before},
+            after={"criterion": criterion.code, "mark": str(units_to_decimal(units))},
+            note=reason.strip(),
+        )
+    return mark
+
+
+def staff_enter(*, actor: Any, judge: PanelJudge, entry: Entry, values: Mapping[str, Any]) -> Sheet:
+    """Type in a paper sheet; it counts only once a second person has checked it."""
+    competition = entry.competition
+    criteria = criteria_of(competition)
+    parsed, errors = parse_marks(criteria, values, partial=False)
+    if errors:
+        raise SheetRefused(_("Some marks are missing or not valid."), field_errors=errors)
+    with transaction.atomic():
+        _check_marking_open(competition)
+        reason = panel.marking_refusal(judge, entry)
+        if reason:
+            raise SheetRefused(reason)
+        sheet = _locked_sheet(judge, entry, source=Sheet.Source.STAFF, actor=actor)
+        if sheet.status == Sheet.Status.SUBMITTED:
+            raise SheetRefused(_("This judge's sheet for this entry is already locked."))
+        sheet.source = Sheet.Source.STAFF
+        sheet.entered_by = actor
+        sheet.checked_by = None
+        sheet.status = Sheet.Status.SUBMITTED
+        sheet.submitted_at = timezone.now()
+        sheet.version += 1
+        sheet.save()
+        _write_marks(sheet, parsed, counts=False)
+        audit.record(
+            actor=actor,
+            action="sheet:typed",
+            obj=sheet,
+            after={"marks": {k: str(v) for k, v in marks_of(sheet).items()}},
+        )
+    return sheet
+
+
+def staff_check(*, actor: Any, sheet: Sheet, values: Mapping[str, Any]) -> Sheet:
+    """A second person types the same paper sheet again; when every mark agrees it counts."""
+    competition = Competition.objects.get(pk=sheet.competition_id)
+    criteria = criteria_of(competition)
+    parsed, errors = parse_marks(criteria, values, partial=False)
+    if errors:
+        raise SheetRefused(_("Some marks are missing or not valid."), field_errors=errors)
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        if sheet.source != Sheet.Source.STAFF or sheet.status != Sheet.Status.SUBMITTED:
+            raise SheetRefused(_("This sheet is not waiting for a check."))
+        if sheet.checked_by_id:
+            raise SheetRefused(_("This sheet has already been checked."))
+        if sheet.entered_by_id == getattr(actor, "pk", None):
+            raise SheetRefused(_("The person who typed a sheet cannot check it."))
+        stored = dict(sheet.marks.values_list("criterion_id", "units"))
+        differing = {
+            c.code: _("This does not match the first entry.")
+            for c in criteria
+            if stored.get(c.pk) != parsed.get(c.pk)
+        }
+        if differing:
+            raise SheetRefused(
+                _("The marks differ from the first entry; check the paper sheet."),
+                field_errors=differing,
+            )
+        sheet.checked_by = actor
+        sheet.version += 1
+        sheet.save(update_fields=["checked_by", "version", "updated_at"])
+        sheet.marks.update(counts=True)
+        audit.record(actor=actor, action="sheet:checked", obj=sheet)
+    return sheet
