@@ -20,7 +20,8 @@ S = Competition.Status
 def test_the_whole_life_and_its_audit(make_competition):
     competition = make_competition(status=S.DRAFT)
     for to in (S.OPEN, S.CLOSED, S.JUDGING, S.PUBLIC_NOTICE, S.PUBLISHED, S.ARCHIVED):
-        competition = lifecycle.move(actor=None, competition=competition, to=to)
+        checked = to in (S.PUBLIC_NOTICE, S.PUBLISHED)  # the publication service's moves
+        competition = lifecycle.move(actor=None, competition=competition, to=to, checked=checked)
         assert competition.status == to
     actions = list(
         AuditEntry.objects.filter(
@@ -33,6 +34,14 @@ def test_the_whole_life_and_its_audit(make_competition):
         "status:open", "status:closed", "status:judging",
         "status:public_notice", "status:published", "status:archived",
     ]  # fmt: skip
+
+
+def test_results_moves_only_through_the_publication_service(make_competition):
+    competition = make_competition(status=S.JUDGING)
+    with pytest.raises(lifecycle.MoveRefused, match="results page"):
+        lifecycle.move(actor=None, competition=competition, to=S.PUBLIC_NOTICE)
+    competition.refresh_from_db()
+    assert competition.status == S.JUDGING
 
 
 @pytest.mark.parametrize(

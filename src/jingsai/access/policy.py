@@ -276,3 +276,86 @@ def can_change_entry(user: User, entry) -> bool:
     return is_programme_admin(user) or entry.enterprise_id in organisation_ids_for(
         user, Role.ENTERPRISE_OFFICER
     )
+
+
+# --- judging ---------------------------------------------------------------------
+# Judges see only their own seats' assigned entries and their own sheets; the
+# chief judge sees his competition's progress and sheets; organisers (and
+# programme admins) manage schemes, panels and results; arbitrators and
+# programme admins decide appeals. Leadership reads results only.
+
+
+def judge_seats(user: User):
+    from jingsai.judging.models import PanelJudge
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return PanelJudge.objects.none()
+    return PanelJudge.objects.filter(user=user).select_related("competition")
+
+
+def is_judge(user: User) -> bool:
+    return judge_seats(user).exists()
+
+
+def seat_in(user: User, competition):
+    """The user's seat on ``competition``'s panel, or None."""
+    return judge_seats(user).filter(competition=competition).first()
+
+
+def can_manage_judging(user: User, competition) -> bool:
+    """Scheme, panel, assignments, paper sheets, imports, computing results."""
+    return can_manage_competition(user, competition)
+
+
+def is_chief_judge(user: User, competition) -> bool:
+    seat = seat_in(user, competition)
+    return bool(seat and seat.is_chief)
+
+
+def can_follow_marking(user: User, competition) -> bool:
+    """Progress, sheets and flags: the chief judge and the competition's managers."""
+    return is_chief_judge(user, competition) or can_manage_judging(user, competition)
+
+
+def can_read_results(user: User, competition) -> bool:
+    """Computed results before publication (published ones are public)."""
+    return can_follow_marking(user, competition) or has_role(user, Role.LEADERSHIP)
+
+
+def sheets_visible_to(user: User, competition):
+    """A judge: his own sheets; the chief judge and managers: all of the competition's."""
+    from jingsai.judging.models import Sheet
+
+    sheets = Sheet.objects.filter(competition=competition)
+    if can_follow_marking(user, competition):
+        return sheets
+    seat = seat_in(user, competition)
+    if seat is None:
+        return sheets.none()
+    return sheets.filter(judge=seat)
+
+
+def entries_assigned_to(user: User, competition):
+    seat = seat_in(user, competition)
+    if seat is None:
+        return Entry.objects.none()
+    return Entry.objects.filter(competition=competition, assignments__judge=seat)
+
+
+def can_decide_appeals(user: User, competition) -> bool:
+    if is_programme_admin(user):
+        return True
+    judging = getattr(competition, "judging", None)
+    return bool(judging and judging.arbitrators.filter(pk=user.pk).exists())
+
+
+def entries_appealable_by(user: User, competition):
+    """Entries the user may appeal for: his own, or his enterprise's."""
+    entries = Entry.objects.filter(competition=competition, status=Entry.Status.APPROVED)
+    visible = Q(pk__in=[])
+    enterprises = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    if enterprises:
+        visible |= Q(enterprise_id__in=enterprises)
+    if has_role(user, Role.WORKER):
+        visible |= Q(members__worker__user=user, members__active=True)
+    return entries.filter(visible).distinct()

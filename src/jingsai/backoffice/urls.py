@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from jingsai.backoffice import judging_urls, results_urls
 from jingsai.backoffice.views import (
     accounts,
     audit,
@@ -13,6 +14,8 @@ from jingsai.backoffice.views import (
 app_name = "backoffice"
 
 urlpatterns = [
+    path("competitions/<int:pk>/judging/", include(judging_urls)),
+    path("competitions/<int:pk>/marking/", include(results_urls)),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path(

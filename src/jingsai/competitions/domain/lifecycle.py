@@ -32,12 +32,22 @@ MOVES: dict[tuple[str, str], str] = {
 }
 
 
+# Moves that carry results: only the judging app's publication service makes them,
+# after its own checks (marks confirmed, results computed, no open flag, appeals).
+RESULT_MOVES = {
+    (S.JUDGING, S.PUBLIC_NOTICE),
+    (S.PUBLIC_NOTICE, S.JUDGING),
+    (S.PUBLIC_NOTICE, S.PUBLISHED),
+}
+
+
 class MoveRefused(Exception):  # noqa: N818 (a refusal, reported to the user)
     pass
 
 
 def moves_from(status: str) -> list[str]:
-    return [to for (frm, to) in MOVES if frm == status]
+    """Moves offered on the competition's page (results moves have their own page)."""
+    return [to for (frm, to) in MOVES if frm == status and (frm, to) not in RESULT_MOVES]
 
 
 def open_refusals(competition: Competition) -> list[str]:
@@ -60,14 +70,24 @@ def open_refusals(competition: Competition) -> list[str]:
     return reasons
 
 
-def move(*, actor: Any, competition: Competition, to: str, note: str = "") -> Competition:
-    """Move ``competition`` to ``to``; the caller has checked that ``actor`` may."""
+def move(
+    *, actor: Any, competition: Competition, to: str, note: str = "", checked: bool = False
+) -> Competition:
+    """Move ``competition`` to ``to``; the caller has checked that ``actor`` may.
+
+    A move in :data:`RESULT_MOVES` needs ``checked=True`` (given only by
+    :mod:`jingsai.judging.domain.publication`).
+    """
     with transaction.atomic():
         competition = Competition.objects.select_for_update().get(pk=competition.pk)
         if (competition.status, to) not in MOVES:
             raise MoveRefused(
                 _("A competition cannot go from “%(from)s” to “%(to)s”.")
                 % {"from": competition.get_status_display(), "to": S(to).label}
+            )
+        if (competition.status, to) in RESULT_MOVES and not checked:
+            raise MoveRefused(
+                _("Results are put on notice and published from the competition's results page.")
             )
         if to == S.OPEN:
             reasons = open_refusals(competition)

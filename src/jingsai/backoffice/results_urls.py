@@ -1,0 +1,5 @@
+"""Back-office pages of marking and results: progress, paper sheets, mark imports,
+results, public notice, publication, appeals. Included under
+``competitions/<int:pk>/marking/``."""
+
+urlpatterns: list = []
