@@ -34,6 +34,16 @@ from jingsai.people.models import User
 MARK_SCALE = 10_000  # a mark is stored in ten-thousandths: 4 decimal places
 
 
+def plain(value: Decimal | None) -> str:
+    """A decimal as people write it: 100, 7.5, 0.25 (never 1E+2 or 7.5000)."""
+    if value is None:
+        return ""
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
 class Judging(TimeStampedModel):
     """One per competition that is judged; created with its first stage."""
 
@@ -164,6 +174,14 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def max_text(self) -> str:
+        return plain(self.max_mark)
+
+    @property
+    def spread_text(self) -> str:
+        return plain(self.spread_limit)
 
 
 class PanelJudge(TimeStampedModel):
@@ -354,7 +372,11 @@ class Mark(models.Model):
 
     @property
     def value(self) -> Decimal:
-        return (Decimal(self.units) / MARK_SCALE).normalize()
+        return Decimal(plain(Decimal(self.units) / MARK_SCALE))
+
+    @property
+    def text(self) -> str:
+        return plain(Decimal(self.units) / MARK_SCALE)
 
 
 class Result(models.Model):

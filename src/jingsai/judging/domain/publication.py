@@ -101,6 +101,9 @@ def missing_sheets(competition: Competition, limit: int = 200):
 
 
 def _judging(competition: Competition) -> Judging:
+    """The competition's judging, locked; ``competition`` is re-read (its status may have moved)."""
+    fresh = Competition.objects.select_for_update().get(pk=competition.pk)
+    competition.status = fresh.status
     judging = Judging.objects.select_for_update().filter(pk=competition.pk).first()
     if judging is None:
         raise PublicationRefused(_("This competition has no marking scheme yet."))

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from jingsai.common.domain import audit
 from jingsai.competitions.models import Competition, Entry
 from jingsai.judging.domain import panel
-from jingsai.judging.models import MARK_SCALE, Criterion, Judging, Mark, PanelJudge, Sheet
+from jingsai.judging.models import MARK_SCALE, Criterion, Judging, Mark, PanelJudge, Sheet, plain
 
 MARKING_STATUSES = (Competition.Status.JUDGING,)
 
@@ -50,7 +50,7 @@ def to_units(value: Any, criterion: Criterion) -> int:
         raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
     if number < 0 or number > criterion.max_mark:
         raise ValueError(
-            _("The mark must be between 0 and %(max)s.") % {"max": criterion.max_mark.normalize()}
+            _("The mark must be between 0 and %(max)s.") % {"max": plain(criterion.max_mark)}
         )
     scaled = number * MARK_SCALE
     if scaled != scaled.to_integral_value():
@@ -59,8 +59,7 @@ def to_units(value: Any, criterion: Criterion) -> int:
 
 
 def units_to_decimal(units: int) -> Decimal:
-    value = Decimal(units) / MARK_SCALE
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return Decimal(plain(Decimal(units) / MARK_SCALE))
 
 
 def criteria_of(competition: Competition) -> list[Criterion]:
