@@ -14,6 +14,7 @@ from django.db import connection, connections
 from jingsai.common.domain.audit import verify_chain
 from jingsai.judging.domain import sheets
 from jingsai.judging.models import Mark, Sheet
+from tests.judging.test_marking import assert_tallies_match_the_marks
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -77,6 +78,7 @@ def test_two_judges_submitting_at_once_both_count(judged, attempt):
     assert Sheet.objects.filter(entry=entry, status=Sheet.Status.SUBMITTED).count() == 2
     assert Mark.objects.filter(entry=entry, counts=True).count() == 6
     assert verify_chain() == []
+    assert_tallies_match_the_marks(entry.competition)
 
 
 def test_drafts_saved_at_once_by_the_same_judge_keep_both_fields(judged):

@@ -5,12 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count, Max, Min, Sum
 
 from jingsai.access import policy
 from jingsai.common.models import AuditEntry
 from jingsai.competitions.models import Competition
 from jingsai.judging.domain import compute, panel, publication, sheets
-from jingsai.judging.models import Appeal, Assignment, BlindCode, Mark, Sheet
+from jingsai.judging.models import Appeal, Assignment, BlindCode, Mark, Sheet, Tally
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,6 @@ FULL = {"T1": "80", "P1": "40", "P2": "45.5"}
 
 def test_group_assignment_skips_a_judge_of_the_entrys_organisation(judged):
     j1 = judged["judges"][0]
-    a01, a02, a03, a04 = judged["entries"]
     assigned = set(Assignment.objects.filter(judge=j1).values_list("entry__number", flat=True))
     assert assigned == {"A03", "A04"}  # not A01, A02: J1 belongs to their enterprise
     assert judged["report"].created == 10
@@ -32,7 +32,7 @@ def test_manual_assignment_across_a_conflict_is_refused_with_the_reason(judged):
     j1, j2, _ = judged["judges"]
     a01, _, a03, _ = judged["entries"]
     Assignment.objects.filter(judge=j1).delete()
-    with pytest.raises(panel.PanelRefused, match="belongs to .*A01"):
+    with pytest.raises(panel.PanelRefused, match=r"belongs to .*A01"):
         panel.assign(actor=None, judge=j1, entry=a01)
     Assignment.objects.filter(judge=j2, entry=a03).delete()
     panel.declare_conflict(actor=None, judge=j2, organisation=a03.enterprise, reason="亲属")
@@ -129,8 +129,10 @@ def test_return_for_remarking_and_correction_with_reason(judged):
     sheet.refresh_from_db()
     assert sheet.status == Sheet.Status.RETURNED
     assert not Mark.objects.filter(sheet=sheet, counts=True).exists()
+    assert_tallies_match_the_marks(judged["competition"])
     sheets.submit(actor=None, judge=j2, entry=a01, values={"P1": "42"})
     assert sheets.marks_of(Sheet.objects.get(pk=sheet.pk))["P1"] == Decimal(42)
+    assert_tallies_match_the_marks(judged["competition"])
 
 
 def test_staff_typed_sheets_count_only_after_a_second_persons_matching_check(judged, world):
@@ -147,6 +149,7 @@ def test_staff_typed_sheets_count_only_after_a_second_persons_matching_check(jud
     assert not Mark.objects.filter(sheet=sheet, counts=True).exists()
     sheets.staff_check(actor=checker, sheet=sheet, values=FULL)
     assert Mark.objects.filter(sheet=sheet, counts=True).count() == 3
+    assert_tallies_match_the_marks(judged["competition"])
 
 
 def test_a_judge_sees_only_his_own_sheets(judged):
@@ -179,6 +182,21 @@ def test_blind_codes_are_unique_and_hide_identities_until_confirmation(judged):
     _mark_everything(judged)
     publication.confirm_marks(actor=judged["judges"][2].user, competition=competition)
     assert not panel.identities_hidden(competition)
+
+
+def assert_tallies_match_the_marks(competition):
+    """The tallies the results read equal a direct sum of the counted marks."""
+    direct = {
+        (row["entry_id"], row["criterion_id"]): (row["t"], row["lo"], row["hi"], row["n"])
+        for row in Mark.objects.filter(competition=competition, counts=True)
+        .values("entry_id", "criterion_id")
+        .annotate(t=Sum("units"), lo=Min("units"), hi=Max("units"), n=Count("id"))
+    }
+    kept = {
+        (t.entry_id, t.criterion_id): (t.total, t.lowest, t.highest, t.count)
+        for t in Tally.objects.filter(competition=competition)
+    }
+    assert kept == direct
 
 
 def _mark_everything(judged, overrides=None):
@@ -251,6 +269,7 @@ def test_notice_is_refused_while_a_flag_is_open_then_appeal_and_publication(judg
     publication.publish(actor=None, competition=competition, today=today + dt.timedelta(days=7))
     competition.refresh_from_db()
     assert competition.status == S.PUBLISHED
+    assert_tallies_match_the_marks(competition)
 
 
 def test_results_from_the_database_by_hand(judged):

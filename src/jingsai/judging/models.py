@@ -379,6 +379,38 @@ class Mark(models.Model):
         return plain(Decimal(self.units) / MARK_SCALE)
 
 
+class Tally(models.Model):
+    """The counted marks of one criterion of one entry, summed (a summary of :class:`Mark`).
+
+    Kept in step with the marks in the same transaction by
+    :func:`jingsai.judging.domain.tallies.refresh`; results are computed from it
+    (a criterion's mark needs only the sum, lowest, highest and count of its
+    judges' marks, except a median). A test compares it with the marks.
+    """
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+", db_index=False)
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    total = models.BigIntegerField()
+    lowest = models.BigIntegerField()
+    highest = models.BigIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "entry", "criterion"], name="one_tally_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}/{self.criterion_id}: {self.count}"
+
+
 class Result(models.Model):
     """A computed result; replaced whole each time results are computed."""
 

@@ -5,6 +5,11 @@ written for readability and used on workbooks). Here the same arithmetic runs
 at scale: the database sums the counted marks per entry and stage in exact
 integers, and Python turns those sums into totals, ranks and awards.
 
+The sums come from :class:`~jingsai.judging.models.Tally` (the counted marks
+summed per entry and criterion, kept in step with the marks by every service
+that changes them), so computing reads one row per entry and criterion rather
+than one per mark.
+
 Why it is exact: marks are whole ten-thousandths. With ``L`` the least common
 multiple of 1..n (n = the most judges on one entry), every criterion mark
 times ``L`` is a whole number — mean ``S·L/n``, trimmed ``(S−max−min)·L/(n−2)``,
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -41,7 +47,9 @@ from jingsai.judging.models import (
     Mark,
     Result,
     Stage,
+    Tally,
 )
+from jingsai.organisations.models import Organisation
 
 KIND_CODES = {aggregation.JUDGEMENT: 0, aggregation.MEASUREMENT: 1}
 METHOD_CODES = {aggregation.MEAN: 0, aggregation.TRIMMED: 1, aggregation.MEDIAN: 2}
@@ -79,7 +87,18 @@ def scheme_for(competition: Competition) -> Scheme:
     )
 
 
-def entry_name(entry: Entry, member_names: dict[int, list[str]]) -> str:
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    pk: int
+    number: str | None
+    team_name: str
+    project_name: str
+    enterprise_name: str
+    time_seconds: Decimal | None
+
+
+def entry_name(entry: EntryRow, member_names: dict[int, list[str]]) -> str:
+    """How results name an entry: team or project site, else its workers, else its enterprise."""
     if entry.team_name:
         return entry.team_name
     if entry.project_name:
@@ -87,15 +106,28 @@ def entry_name(entry: Entry, member_names: dict[int, list[str]]) -> str:
     names = member_names.get(entry.pk)
     if names:
         return "、".join(names)
-    return entry.enterprise.name
+    return entry.enterprise_name
 
 
-def ranked_entries(competition: Competition) -> list[Entry]:
-    return list(
+def ranked_entries(competition: Competition) -> list[EntryRow]:
+    """The approved entries (the ones ranked), lightly: a hundred thousand are read at once."""
+    rows = list(
         Entry.objects.filter(competition=competition, status=Entry.Status.APPROVED)
-        .select_related("enterprise")
         .order_by("id")
+        .values_list("pk", "number", "team_name", "project_name", "enterprise_id")
     )
+    names = dict(
+        Organisation.objects.filter(pk__in={row[4] for row in rows}).values_list("pk", "name")
+    )
+    times = dict(
+        Entry.objects.filter(
+            competition=competition, status=Entry.Status.APPROVED, time_seconds__isnull=False
+        ).values_list("pk", "time_seconds")
+    )
+    return [
+        EntryRow(pk, number, team, project, names[enterprise], times.get(pk))
+        for pk, number, team, project, enterprise in rows
+    ]
 
 
 def _member_names(competition: Competition) -> dict[int, list[str]]:
@@ -111,12 +143,12 @@ def _member_names(competition: Competition) -> dict[int, list[str]]:
     return names
 
 
-def _entry_specs(entries: list[Entry], names: dict[int, list[str]]) -> list[EntrySpec]:
+def _entry_specs(entries: list[EntryRow], names: dict[int, list[str]]) -> list[EntrySpec]:
     return [
         EntrySpec(
             e.number or f"#{e.pk}",
             entry_name(e, names),
-            e.enterprise.name,
+            e.enterprise_name,
             e.time_seconds,
         )
         for e in entries
@@ -169,58 +201,76 @@ def _reference(competition, scheme, entries, specs) -> list[ResultRow]:
     return results.compute(scheme, specs, assigned=assigned, marks=marks)
 
 
-def _stage_sql(competition_id: int, criteria: list[Criterion], lcm: int) -> str:
-    rows = []
-    for c in criteria:
-        spread = -1 if c.spread_limit is None else int(c.spread_limit * MARK_SCALE)
-        rows.append(
-            f"SELECT {int(c.pk)} AS id, {int(c.stage_id)} AS stage_id, "
-            f"{KIND_CODES[c.kind]} AS kind, {METHOD_CODES[c.aggregation]} AS method, "
-            f"{spread} AS spread"
+def _criterion_mark_sql(c: Criterion, lcm: int) -> str:
+    """The criterion's mark times L, from the group's s(um), lo, hi and n (exact integers)."""
+    if c.kind == aggregation.MEASUREMENT:
+        return f"CASE WHEN g.lo = g.hi THEN g.lo * {lcm} ELSE 0 END"
+    if c.aggregation == aggregation.MEDIAN:
+        return "0"  # added from the single marks, in Python
+    if c.aggregation == aggregation.TRIMMED:
+        return (
+            f"CASE WHEN g.n >= {aggregation.TRIM_FROM} "
+            f"THEN (g.s - g.hi - g.lo) * {lcm} / (g.n - 2) ELSE g.s * {lcm} / g.n END"
         )
-    crit = " UNION ALL ".join(rows)
-    mark = Mark._meta.db_table
+    return f"g.s * {lcm} / g.n"
+
+
+def _criterion_flag_sql(c: Criterion) -> str:
+    if c.kind == aggregation.MEASUREMENT:
+        return "CASE WHEN g.lo <> g.hi THEN 1 ELSE 0 END"
+    if c.spread_limit is None:
+        return "0"
+    return f"CASE WHEN g.hi - g.lo > {int(c.spread_limit * MARK_SCALE)} THEN 1 ELSE 0 END"
+
+
+def _entry_sql(competition_id: int, stages: list[int], criteria: list[Criterion], lcm: int) -> str:
+    """One row per entry: each stage's score times 10⁴·L, criteria marked, fewest judge
+    marks on a judgement criterion, and how many criteria are flagged."""
     lcm = int(lcm)
-    # The inner query sums each criterion's counted marks; the outer adds the
-    # criterion marks (times L) per entry and stage and counts what is flagged.
-    return f"""
-        SELECT g.entry_id, c.stage_id,
-          SUM(CASE
-                WHEN c.kind = 1 THEN CASE WHEN g.lo = g.hi THEN g.lo * {lcm} ELSE 0 END
-                WHEN c.method = 2 THEN 0
-                WHEN c.method = 1 AND g.n >= {aggregation.TRIM_FROM}
-                  THEN (g.s - g.hi - g.lo) * {lcm} / (g.n - 2)
-                ELSE g.s * {lcm} / g.n
-              END) AS score,
-          COUNT(*) AS marked,
-          MIN(CASE WHEN c.kind = 0 THEN g.n END) AS fewest,
-          SUM(CASE
-                WHEN c.kind = 1 AND g.lo <> g.hi THEN 1
-                WHEN c.kind = 0 AND c.spread >= 0 AND g.hi - g.lo > c.spread THEN 1
-                ELSE 0
-              END) AS flagged
-        FROM (
-          SELECT entry_id, criterion_id, CAST(SUM(units) AS BIGINT) AS s,
-                 MIN(units) AS lo, MAX(units) AS hi, COUNT(*) AS n
-          FROM {mark}
-          WHERE competition_id = {int(competition_id)} AND counts
-          GROUP BY entry_id, criterion_id
-        ) g
-        JOIN ({crit}) c ON c.id = g.criterion_id
-        GROUP BY g.entry_id, c.stage_id
+    columns = []
+    for stage_id in stages:
+        whens = " ".join(
+            f"WHEN {int(c.pk)} THEN {_criterion_mark_sql(c, lcm)}"
+            for c in criteria
+            if c.stage_id == stage_id
+        )
+        columns.append(f"SUM(CASE g.criterion_id {whens} ELSE 0 END)" if whens else "0")
+    flag_whens = " ".join(f"WHEN {int(c.pk)} THEN {_criterion_flag_sql(c)}" for c in criteria)
+    judgement = [str(int(c.pk)) for c in criteria if c.kind == aggregation.JUDGEMENT]
+    fewest = (
+        f"MIN(CASE WHEN g.criterion_id IN ({', '.join(judgement)}) THEN g.n END)"
+        if judgement
+        else "NULL"
+    )
+    tally = Tally._meta.db_table
+    # g.s, g.lo, g.hi, g.n: the criterion's sum, lowest, highest and count of marks
+    sql = f"""
+        SELECT g.entry_id, {", ".join(columns)}, COUNT(*), {fewest},
+               SUM(CASE g.criterion_id {flag_whens} ELSE 0 END)
+        FROM {tally} g
+        WHERE g.competition_id = {int(competition_id)}
+        GROUP BY g.entry_id
     """  # noqa: S608 (only integers read from the database are formatted in)
+    for short, column in (("g.s", "g.total"), ("g.lo", "g.lowest"), ("g.hi", "g.highest")):
+        sql = sql.replace(short, column)
+    return sql.replace("g.n", "g.count")
 
 
 def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) -> list[ResultRow]:
-    stage_ids = {s.pk: s.code for s in Stage.objects.filter(competition=competition)}
-    scores: dict[int, dict[str, int]] = defaultdict(dict)
-    marked_criteria: dict[int, int] = defaultdict(int)
+    stages = list(Stage.objects.filter(competition=competition).order_by("order", "id"))
+    stage_ids = {s.pk: s.code for s in stages}
+    codes = [s.code for s in stages]
+    scores: dict[int, dict[str, int]] = {}
+    marked_criteria: dict[int, int] = {}
     suspect: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute(_stage_sql(competition.pk, criteria, lcm))
-        for entry_id, stage_id, score, marked, fewest, flagged in cursor.fetchall():
-            scores[entry_id][stage_ids[stage_id]] = int(score)
-            marked_criteria[entry_id] += marked
+        cursor.execute(_entry_sql(competition.pk, [s.pk for s in stages], criteria, lcm))
+        width = len(codes)
+        for row in cursor.fetchall():
+            entry_id = row[0]
+            scores[entry_id] = dict(zip(codes, map(int, row[1 : 1 + width]), strict=True))
+            marked, fewest, flagged = row[1 + width :]
+            marked_criteria[entry_id] = marked
             if flagged or (fewest is not None and fewest < assigned_count.get(entry_id, 0)):
                 suspect.add(entry_id)
     # a criterion without any counted mark is missing
@@ -242,7 +292,8 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
             else:
                 numerator = (units[middle - 1] + units[middle]) * lcm // 2
             stage = stage_ids[median_ids[criterion_id].stage_id]
-            scores[entry_id][stage] = scores[entry_id].get(stage, 0) + numerator
+            entry_scores = scores.setdefault(entry_id, {})
+            entry_scores[stage] = entry_scores.get(stage, 0) + numerator
     # total = Σ N_s · weight_s / (10⁴ · L · max_s) = Σ N_s · a_s / b_s = (Σ N_s · a_s · B/b_s) / B
     stage_max = {
         s.code: sum((c.max_mark for c in scheme.criteria if c.stage == s.code), Decimal(0))
@@ -258,42 +309,77 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
     common = math.lcm(*(f.denominator for _code, f in factors))
     multipliers = [(code, f.numerator * (common // f.denominator)) for code, f in factors]
     flags_of = _flags(competition, scheme, entries, specs, suspect)
+    codes = [s.code for s in scheme.stages]
     ranked = []
     details = {}
+    empty = dict.fromkeys(codes, 0)
     for entry, spec in zip(entries, specs, strict=True):
-        entry_scores = scores.get(entry.pk, {})
+        entry_scores = scores.get(entry.pk, empty)
         numerator = sum(entry_scores.get(code, 0) * m for code, m in multipliers)
         cents = (numerator * 200 + common) // (2 * common)  # half-up, totals are ≥ 0
-        published = Decimal(cents).scaleb(-2)
-        stage_scores = {s.code: entry_scores.get(s.code, 0) for s in scheme.stages}
-        ranked.append(ranking.Ranked(spec.number, published, stage_scores, spec.time_seconds))
-        details[spec.number] = (spec, numerator, stage_scores, flags_of.get(entry.pk, []))
+        item = ranking.Ranked(
+            spec.number, Decimal(cents).scaleb(-2), entry_scores, spec.time_seconds
+        )
+        ranked.append(item)
+        details[spec.number] = (spec, numerator, flags_of.get(entry.pk, []))
     ordered = ranking.rank(ranked, tiebreak=scheme.tiebreak)
     bounds = awards.bounds(scheme.award_levels, len(ordered))
     denominator = MARK_SCALE * lcm
     rows = []
     for item in ordered:
-        spec, numerator, stage_scores, flags = details[item.entry]
+        spec, numerator, flags = details[item.entry]
         rows.append(
-            ResultRow(
-                rank=item.rank,
-                entry=spec.number,
-                name=spec.name,
-                organisation=spec.organisation,
-                total=item.total,
-                exact_total=Fraction(numerator, common),
-                stage_scores={k: Fraction(v, denominator) for k, v in stage_scores.items()},
-                award=awards.award_for(
+            FastRow(
+                item.rank,
+                spec,
+                item.total,
+                (numerator, common),
+                ({code: item.stage_scores.get(code, 0) for code in codes}, denominator),
+                awards.award_for(
                     rank=item.rank,
                     total=item.total,
                     levels=scheme.award_levels,
                     level_bounds=bounds,
                     min_total=scheme.min_total,
                 ),
-                flags=flags,
+                flags,
             )
         )
     return rows
+
+
+class FastRow:
+    """A :class:`ResultRow` whose exact fractions are made only when read."""
+
+    __slots__ = (
+        "_stages",
+        "_total",
+        "award",
+        "entry",
+        "flags",
+        "name",
+        "organisation",
+        "rank",
+        "total",
+    )
+
+    def __init__(self, rank, spec, total, exact, stages, award, flags):
+        self.rank = rank
+        self.entry, self.name, self.organisation = spec.number, spec.name, spec.organisation
+        self.total = total
+        self._total = exact
+        self._stages = stages
+        self.award = award
+        self.flags = flags
+
+    @property
+    def exact_total(self) -> Fraction:
+        return Fraction(*self._total)
+
+    @property
+    def stage_scores(self) -> dict[str, Fraction]:
+        numerators, denominator = self._stages
+        return {code: Fraction(value, denominator) for code, value in numerators.items()}
 
 
 def _flags(competition, scheme, entries, specs, suspect: set[int]) -> dict[int, list[str]]:

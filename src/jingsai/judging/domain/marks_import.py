@@ -30,7 +30,7 @@ from jingsai.common.spreadsheet_import import (
     template_xlsx,
 )
 from jingsai.competitions.models import Competition, Entry
-from jingsai.judging.domain import panel
+from jingsai.judging.domain import panel, tallies
 from jingsai.judging.domain.sheets import SheetRefused, _check_marking_open, to_units
 from jingsai.judging.models import Assignment, BlindCode, Criterion, Mark, PanelJudge, Sheet
 
@@ -185,6 +185,7 @@ def import_marks(*, actor: Any, competition: Competition, source, size=None) -> 
             ],
             batch_size=5000,
         )
+        tallies.refresh(competition.pk, {entry_id for _judge, entry_id in sheets})
         audit.record(
             actor=actor,
             action="marks:import",

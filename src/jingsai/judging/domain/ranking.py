@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 
 TIME = "time"
 
@@ -35,18 +36,31 @@ def _key(item: Ranked, tiebreak: Sequence[str]) -> tuple:
         if rule == TIME:
             key.append((item.time_seconds is None, item.time_seconds or 0))
         else:
-            key.append(-item.stage_scores.get(rule, Fraction(0)))
+            key.append(-item.stage_scores.get(rule, 0))
     return tuple(key)
 
 
 def rank(items: Sequence[Ranked], *, tiebreak: Sequence[str] = ()) -> list[Ranked]:
-    """Sort and give ranks; returns the items in rank order, then entry number."""
-    ordered = sorted(items, key=lambda item: (_key(item, tiebreak), _entry_order(item.entry)))
-    previous = None
-    for position, item in enumerate(ordered, start=1):
-        key = _key(item, tiebreak)
-        item.rank = previous[1] if previous is not None and previous[0] == key else position
-        previous = (key, item.rank)
+    """Sort and give ranks; returns the items in rank order, then entry number.
+
+    Each item's key is computed once; entry numbers are compared (naturally)
+    only among items whose keys are equal.
+    """
+    keyed = sorted(((_key(item, tiebreak), item) for item in items), key=itemgetter(0))
+    ordered: list[Ranked] = []
+    start = 0
+    while start < len(keyed):
+        end = start + 1
+        key = keyed[start][0]
+        while end < len(keyed) and keyed[end][0] == key:
+            end += 1
+        run = [item for _key_, item in keyed[start:end]]
+        if len(run) > 1:
+            run.sort(key=lambda item: _entry_order(item.entry))
+        for item in run:
+            item.rank = start + 1  # standard competition ranking: 1, 2, 2, 4
+        ordered.extend(run)
+        start = end
     return ordered
 
 

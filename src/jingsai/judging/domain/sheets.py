@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from jingsai.common.domain import audit
 from jingsai.competitions.models import Competition, Entry
-from jingsai.judging.domain import panel
+from jingsai.judging.domain import panel, tallies
 from jingsai.judging.models import MARK_SCALE, Criterion, Judging, Mark, PanelJudge, Sheet, plain
 
 MARKING_STATUSES = (Competition.Status.JUDGING,)
@@ -201,6 +201,7 @@ def submit(
         ):
             raise SheetRefused(_("This sheet is already submitted and locked."))
         sheet.refresh_from_db()
+        tallies.refresh(sheet.competition_id, [sheet.entry_id])
         audit.record(
             actor=actor,
             action="sheet:submit",
@@ -226,6 +227,7 @@ def return_for_remarking(*, actor: Any, sheet: Sheet, reason: str) -> Sheet:
         sheet.version += 1
         sheet.save()
         sheet.marks.update(counts=False)
+        tallies.refresh(sheet.competition_id, [sheet.entry_id])
         audit.record(
             actor=actor,
             action="sheet:return",
@@ -273,6 +275,7 @@ def correct_mark(
         sheet.version += 1
         sheet.save(update_fields=["version", "updated_at"])
         Judging.objects.filter(pk=sheet.competition_id).update(computed_at=None)
+        tallies.refresh(sheet.competition_id, [sheet.entry_id])
         audit.record(
             actor=actor,
             action="mark:correct",
@@ -346,5 +349,6 @@ def staff_check(*, actor: Any, sheet: Sheet, values: Mapping[str, Any]) -> Sheet
         sheet.version += 1
         sheet.save(update_fields=["checked_by", "version", "updated_at"])
         sheet.marks.update(counts=True)
+        tallies.refresh(sheet.competition_id, [sheet.entry_id])
         audit.record(actor=actor, action="sheet:checked", obj=sheet)
     return sheet

@@ -23,6 +23,7 @@ from jingsai.catalogue.models import ProgrammeYear, Series
 from jingsai.common.domain import audit
 from jingsai.common.pinyin import pinyin_initials
 from jingsai.competitions.models import Competition, Entry
+from jingsai.judging.domain import tallies
 from jingsai.judging.domain.workbook import CompetitionWorkbook, WorkbookError, WorkbookRefused
 from jingsai.judging.models import (
     MARK_SCALE,
@@ -179,6 +180,7 @@ def import_competition(workbook: CompetitionWorkbook, *, actor: Any = None) -> C
                     )
                 )
         Mark.objects.bulk_create(marks, batch_size=2000)
+        tallies.refresh(competition.pk)
         audit.record(
             actor=actor,
             action="competition:import",
