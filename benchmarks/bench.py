@@ -255,8 +255,32 @@ def render(results: dict) -> None:
                 f"{roster['peak_rss_mb_before_import']} → {roster['peak_rss_mb_after_import']} MB | "
                 f"< {roster['peak_rss_mb_target']} MB |",
             ]
+        lines += judging_lines(data.get("judging"))
         lines.append("")
     (HERE / "results.md").write_text("\n".join(lines))
+
+
+def judging_lines(judging: dict | None) -> list[str]:
+    """The judging figures (from bench_judging.py), as table rows."""
+    if not judging:
+        return []
+    lines = [
+        f"| results of {judging['entries']:,} entries × {judging['judges']} judges × "
+        f"{judging['criteria']} criteria ({judging['marks']:,} marks): totals, ranks, awards | "
+        f"{judging['compute_seconds']} s | ≤ {judging['compute_seconds_target']} s |",
+        f"| one hand-written SQL ranking query over the same marks | "
+        f"{judging['sql_ranking_seconds']} s | |",
+        f"| results ÷ SQL query | {judging['ratio_to_sql']} | ≤ {judging['ratio_target']} |",
+        f"| results computed and stored (the results page's button) | "
+        f"{judging['compute_and_store_seconds']} s | |",
+    ]
+    submit = judging.get("submit")
+    if submit:
+        lines.append(
+            f"| marks saved through the judge's submit page ({submit['sheets']} sheets) | "
+            f"{submit['marks_per_second']:,} marks/s ({submit['sheets_per_second']} sheets/s) | |"
+        )
+    return lines
 
 
 def main() -> None:
@@ -273,8 +297,10 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "load": previous.get("load") if args.pages_only else load(args.enterprises, args.workers),
     }
-    if args.pages_only and previous.get("roster_import"):
-        figures["roster_import"] = previous["roster_import"]  # measured by bench_roster.py
+    if args.pages_only:
+        for key in ("roster_import", "judging"):  # measured by bench_roster.py, bench_judging.py
+            if previous.get(key):
+                figures[key] = previous[key]
     figures["pages"] = pages()
     for key, page in figures["pages"].items():
         log(f"  {key}: p95 {page['p95_ms']} ms, median {page['median_ms']} ms")

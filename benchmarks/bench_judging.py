@@ -70,7 +70,8 @@ def _copy_or_insert(table: str, columns: list[str], rows) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    placeholders = ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
     raw = connection.connection
     batch = []
     for row in rows:
@@ -144,9 +145,7 @@ def load(entries: int, rng: random.Random) -> Competition:
     )
     judges = []
     for n in range(1, JUDGES + 1):
-        user = User.objects.create_user(
-            f"bench_judge_{competition.pk}_{n}", password="bench-pass-1"
-        )
+        user = User.objects.create_user(f"bench_judge_{competition.pk}_{n}", password=None)
         RoleGrant.objects.create(user=user, role=Role.JUDGE, organisation=centre)
         judges.append(
             panel.add_judge(
