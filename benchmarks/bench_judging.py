@@ -298,7 +298,7 @@ def submit_rate(competition: Competition, rng: random.Random) -> dict:
     started = time.perf_counter()
     for entry in entries:
         url = reverse("portal:judge_sheet_submit", args=[competition.pk, entry.pk])
-        data = {c.code: str(rng.randint(0, int(c.max_mark))) for c in criteria}
+        data = {c.code: str(rng.randint(0, int(c.max_mark))) for c in criteria} | {"confirm": "1"}
         response = client.post(url, data)
         if response.status_code not in (200, 302):
             raise SystemExit(f"submit answered {response.status_code} for {url}")

@@ -280,3 +280,17 @@ def test_results_from_the_database_by_hand(judged):
     assert rows["A01"].total == Decimal("83.85")
     assert all(r.rank == 1 for r in rows.values())  # all four tie
     assert {r.award for r in rows.values()} == {"一等奖"}
+
+
+def test_a_measurement_may_be_left_to_another_judge(judged):
+    j2, j3 = judged["judges"][1], judged["judges"][2]
+    a01 = judged["entries"][0]
+    without_t1 = {k: v for k, v in FULL.items() if k != "T1"}
+    sheets.submit(actor=None, judge=j2, entry=a01, values=without_t1)
+    with pytest.raises(sheets.SheetRefused) as refused:
+        sheets.submit(actor=None, judge=j3, entry=a01, values={"T1": "80"})
+    assert set(refused.value.field_errors) == {"P1", "P2"}  # judgement marks are required
+    sheets.submit(actor=None, judge=j3, entry=a01, values=FULL)
+    row = next(r for r in compute.compute(judged["competition"]) if r.entry == "A01")
+    assert row.total == Decimal("83.85")
+    assert not any(flag.startswith(("missing:T1", "conflicting")) for flag in row.flags)

@@ -31,7 +31,11 @@ def _programme_figures() -> dict:
 def home(request):
     user = request.user
     role = policy.primary_role(user)
-    context: dict = {"role": role, "grants": policy.grants_of(user)}
+    context: dict = {
+        "role": role,
+        "grants": policy.grants_of(user),
+        "is_judge": policy.is_judge(user),
+    }
     if role in (Role.PROGRAMME_ADMIN, Role.LEADERSHIP):
         context |= _programme_figures()
         template = "portal/home_programme.html"

@@ -1,6 +1,8 @@
 """Realistic demo data: organisations of every kind, enterprises spread over the
 zones and industries, workers with Chinese names (Faker's zh_CN data), valid
-resident ID numbers and credit codes, and one demo account per role.
+resident ID numbers and credit codes, and one demo account per role; a few
+open competitions, and one being judged under blind marking where the demo
+``judge`` is chief judge with entries left to mark (:func:`ensure_demo_judging`).
 
 Generation is seeded, so the same arguments give the same data. Enterprises
 and workers can be added in several runs: new ID numbers and credit codes never
@@ -405,6 +407,7 @@ def generate(
     _record_bulk("people.worker", summary.workers, "workers")
     summary.accounts = ensure_demo_accounts() if with_accounts else []
     summary.competitions = ensure_demo_competitions(year=year)
+    summary.competitions += ensure_demo_judging(year=year, seed=seed)
     optimise_query_planner()
     return summary
 
@@ -479,6 +482,175 @@ def ensure_demo_competitions(*, year: int) -> int:
         with contextlib.suppress(RegistrationRefused):
             register(actor=None, competition=made[0], enterprise=enterprise, workers=workers)
     return len(made)
+
+
+JUDGING_TITLE = "浦东新区数控车工技能竞赛（评分演示）"
+JUDGING_STAGES = [("theory", "理论", 30), ("practical", "实操", 70)]
+JUDGING_CRITERIA = [
+    # stage, code, name, maximum, kind, aggregation, spread limit
+    ("theory", "exam", "理论知识考试", 30, "measurement", "mean", None),
+    ("practical", "accuracy", "工件尺寸精度", 35, "judgement", "trimmed", 4),
+    ("practical", "process", "加工工艺与程序编制", 25, "judgement", "trimmed", 3),
+    ("practical", "safety", "安全文明生产", 10, "judgement", "trimmed", 2),
+]
+JUDGING_PANEL = [("J02", "陈建国"), ("J03", "刘敏"), ("J04", "黄志强")]
+JUDGING_ENTRIES = 20
+
+
+def ensure_demo_judging(*, year: int, seed: int = 2026) -> int:
+    """One competition being judged, once: the demo ``judge`` is its chief judge,
+    with three more judges, about twenty approved entries under blind marking,
+    and sheets the other judges have submitted. Returns 1 when it was added."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from jingsai.catalogue.models import ProgrammeYear, Series
+    from jingsai.competitions.domain import lifecycle
+    from jingsai.competitions.domain.registration import RegistrationRefused, approve, register
+    from jingsai.competitions.domain.services import create_competition
+    from jingsai.competitions.models import Competition
+    from jingsai.judging.domain import panel, sheets
+    from jingsai.judging.models import Criterion, Judging, Stage
+
+    title = f"{year} 年{JUDGING_TITLE}"
+    if Competition.objects.filter(title=title).exists():
+        return 0
+    union = Organisation.objects.filter(kind=Organisation.Kind.UNION, parent=None).first()
+    programme_year = ProgrammeYear.objects.filter(year=year).first()
+    workers = _one_worker_per_enterprise(JUDGING_ENTRIES)
+    if union is None or programme_year is None or len(workers) < 4:
+        return 0
+    rng = random.Random(seed)
+    now = timezone.now()
+    with transaction.atomic():
+        competition = create_competition(
+            actor=None,
+            year=programme_year,
+            title=title,
+            series=Series.objects.get(code="hard-core-industries"),
+            industries=list(Industry.objects.filter(code="smart-manufacturing")),
+            participants="individuals",
+            organiser=union,
+            registration_opens=now - dt.timedelta(days=40),
+            registration_closes=now + dt.timedelta(days=1),
+            rules=DEMO_RULES,
+            schedule="理论考试与实操考核：已完成\n评分：进行中",
+        )
+        lifecycle.move(actor=None, competition=competition, to=Competition.Status.OPEN)
+        for worker in workers:
+            with contextlib.suppress(RegistrationRefused):
+                for entry in register(
+                    actor=None,
+                    competition=competition,
+                    enterprise=worker.employer,
+                    workers=[worker],
+                ):
+                    approve(actor=None, entry=entry)
+        Competition.objects.filter(pk=competition.pk).update(registration_closes=now)
+        lifecycle.move(actor=None, competition=competition, to=Competition.Status.CLOSED)
+        competition = lifecycle.move(
+            actor=None, competition=competition, to=Competition.Status.JUDGING
+        )
+
+        stages = {
+            code: Stage.objects.create(
+                competition=competition, code=code, name=name, weight=Decimal(weight), order=order
+            )
+            for order, (code, name, weight) in enumerate(JUDGING_STAGES, start=1)
+        }
+        criteria = [
+            Criterion.objects.create(
+                competition=competition,
+                stage=stages[stage],
+                code=code,
+                name=name,
+                max_mark=Decimal(top),
+                kind=kind,
+                aggregation=aggregation,
+                spread_limit=Decimal(spread) if spread is not None else None,
+                order=order,
+            )
+            for order, (stage, code, name, top, kind, aggregation, spread) in enumerate(
+                JUDGING_CRITERIA, start=1
+            )
+        ]
+
+        entries = list(competition.entries.filter(status="approved").order_by("number"))
+        training = Organisation.objects.filter(name="浦东新区职工实训中心").first()
+        judge_user = User.objects.filter(username="judge").first()
+        chief = panel.add_judge(
+            actor=None,
+            competition=competition,
+            code="J01",
+            name=judge_user.display_name if judge_user else "裁判长",
+            user=judge_user,
+            organisation=training,
+            is_chief=True,
+        )
+        judges = [chief]
+        for index, (code, name) in enumerate(JUDGING_PANEL):
+            # one judge works for an entrant's enterprise: he is never given its entries
+            organisation = entries[0].enterprise if index == 1 and entries else training
+            judges.append(
+                panel.add_judge(
+                    actor=None,
+                    competition=competition,
+                    code=code,
+                    name=name,
+                    organisation=organisation,
+                )
+            )
+        if len(entries) > 1:
+            panel.declare_conflict(
+                actor=None,
+                judge=judges[3],
+                organisation=entries[1].enterprise,
+                reason="曾在该企业任职",
+            )
+        Judging.objects.filter(pk=competition.pk).update(
+            blind=True,
+            awards="一等奖:10%,二等奖:20%,三等奖:30%",
+            min_total=Decimal(60),
+            tiebreak="practical,time",
+        )
+        panel.assign_many(actor=None, judges=judges, entries=entries)
+        panel.draw_blind_codes(actor=None, competition=competition)
+
+        # the other judges have marked most entries; the demo judge has not begun
+        # (every judge's sheet carries the one measured exam mark of the entry)
+        quality = {entry.pk: rng.uniform(0.6, 0.95) for entry in entries}
+        for judge in judges[1:]:
+            for entry in entries[: len(entries) * 3 // 4]:
+                if panel.marking_refusal(judge, entry):
+                    continue
+                values = {}
+                for criterion in criteria:
+                    top = float(criterion.max_mark)
+                    mark = top * quality[entry.pk]
+                    if criterion.kind == Criterion.Kind.JUDGEMENT:
+                        mark += rng.uniform(-1.5, 1.5)
+                    values[criterion.code] = Decimal(round(min(top, max(0.0, mark)) * 2)) / 2
+                sheets.submit(actor=None, judge=judge, entry=entry, values=values)
+    return 1
+
+
+def _one_worker_per_enterprise(n: int) -> list[Worker]:
+    """Up to ``n`` workers, each from a different enterprise where there are enough."""
+    chosen: dict[int, Worker] = {}
+    spare: list[Worker] = []
+    for worker in (
+        Worker.objects.filter(employer__kind=Organisation.Kind.ENTERPRISE)
+        .select_related("employer")
+        .order_by("id")[: n * 20]
+    ):
+        if worker.employer_id in chosen:
+            spare.append(worker)
+        else:
+            chosen[worker.employer_id] = worker
+        if len(chosen) >= n:
+            break
+    return (list(chosen.values()) + spare)[:n]
 
 
 def _with_progress(progress_factory, total: int, unit: str, work) -> int:

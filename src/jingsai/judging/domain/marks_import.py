@@ -1,7 +1,8 @@
 """Marks from an ``.xlsx`` file (columns: entry, judge, criterion, mark), all or nothing.
 
 Each (entry, judge) pair of the file is one mark sheet and must give a mark
-for every criterion of the scheme. The entry is named by its entry number or,
+for every judgement criterion of the scheme (a measurement takes one mark, from
+any one judge). The entry is named by its entry number or,
 in blind marking, its anonymous code. Every row is checked — unknown entry,
 judge or criterion, a mark that is not a number, outside 0..max or with more
 than 4 decimals, a judge who may not mark the entry (not assigned, or the
@@ -31,7 +32,7 @@ from jingsai.common.spreadsheet_import import (
 )
 from jingsai.competitions.models import Competition, Entry
 from jingsai.judging.domain import panel, tallies
-from jingsai.judging.domain.sheets import SheetRefused, _check_marking_open, to_units
+from jingsai.judging.domain.sheets import SheetRefused, _check_marking_open, required, to_units
 from jingsai.judging.models import Assignment, BlindCode, Criterion, Mark, PanelJudge, Sheet
 
 COLUMNS = [
@@ -118,7 +119,7 @@ def import_marks(*, actor: Any, competition: Competition, source, size=None) -> 
         sheets[key][criterion.pk] = units
         first_row.setdefault(key, row)
     for key, marks in sheets.items():
-        absent = [code for code, c in criteria.items() if c.pk not in marks]
+        absent = [code for code, c in criteria.items() if c.pk not in marks and required(c)]
         if absent:
             errors.add(
                 table,

@@ -70,6 +70,12 @@ def criteria_of(competition: Competition) -> list[Criterion]:
     )
 
 
+def required(criterion: Criterion) -> bool:
+    """Every judge marks every judgement criterion; a measurement takes one mark, from
+    any one judge, so a sheet may leave it blank."""
+    return criterion.kind == Criterion.Kind.JUDGEMENT
+
+
 def parse_marks(
     criteria: list[Criterion], values: Mapping[str, Any], *, partial: bool
 ) -> tuple[dict[int, int], dict[str, str]]:
@@ -79,7 +85,7 @@ def parse_marks(
     for criterion in criteria:
         raw = values.get(criterion.code)
         if raw is None or str(raw).strip() == "":
-            if not partial:
+            if not partial and required(criterion):
                 errors[criterion.code] = _("Enter a mark.")
             continue
         try:
@@ -187,7 +193,7 @@ def submit(
         parsed, errors = parse_marks(criteria, values or {}, partial=True)
         have = dict(sheet.marks.values_list("criterion_id", "units")) | parsed
         for criterion in criteria:
-            if criterion.pk not in have and criterion.code not in errors:
+            if criterion.pk not in have and criterion.code not in errors and required(criterion):
                 errors[criterion.code] = _("Enter a mark.")
         if errors:
             raise SheetRefused(_("Some marks are missing or not valid."), field_errors=errors)

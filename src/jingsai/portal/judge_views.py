@@ -1,0 +1,409 @@
+"""A judge's pages (评分), made for a phone: his seats and assigned entries, and one
+mark sheet per entry, saved as a draft as he goes, then submitted and locked.
+
+Every page asks :mod:`jingsai.access.policy`: the user must sit on a panel
+(403 otherwise), and the competition and the entry in the URL must be one of
+his seats and one of the entries assigned to him there (404 otherwise, so a
+changed id shows nothing). Under blind marking only the drawn code is shown,
+never the entry number, names or enterprise. A judge sees his own sheets only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingsai.access import policy
+from jingsai.access.decorators import get_visible_or_404, requires
+from jingsai.competitions.models import Competition, Entry, EntryMember
+from jingsai.judging.domain import panel, sheets
+from jingsai.judging.models import BlindCode, Criterion, Judging, PanelJudge, Sheet, Stage
+
+FIELD_PREFIX = "mark-"
+
+
+def plain(value: Decimal) -> Decimal:
+    """30.0000 → 30, 7.5000 → 7.5 (never 3E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+# --- what the judge may see of an entry -------------------------------------------
+
+
+def _members():
+    return Prefetch(
+        "members",
+        queryset=EntryMember.objects.filter(active=True)
+        .select_related("worker")
+        .order_by("-is_captain", "id"),
+        to_attr="active_members",
+    )
+
+
+def _blind_code(entry: Entry) -> str:
+    try:
+        return entry.blind_code.code
+    except BlindCode.DoesNotExist:
+        return ""
+
+
+def entry_label(entry: Entry, *, hidden: bool) -> str:
+    """The drawn code under blind marking (nothing else); otherwise number and name."""
+    if hidden:
+        return _blind_code(entry) or _("Anonymous entry (no code drawn yet)")
+    members = getattr(entry, "active_members", None) or []
+    name = entry.team_name or entry.project_name or "、".join(m.worker.name for m in members)
+    return " · ".join(part for part in (entry.number or "", name) if part) or f"#{entry.pk}"
+
+
+def _assigned(user, competition: Competition, *, hidden: bool):
+    entries = policy.entries_assigned_to(user, competition).select_related("blind_code")
+    return entries if hidden else entries.prefetch_related(_members())
+
+
+def _place(request, pk: int, entry_pk: int) -> tuple[PanelJudge, Entry, bool]:
+    """The user's seat on competition ``pk`` and the entry assigned to him there, or 404."""
+    seat = policy.judge_seats(request.user).filter(competition_id=pk).first()
+    if seat is None:
+        raise Http404
+    hidden = panel.identities_hidden(seat.competition)
+    entry = get_visible_or_404(
+        _assigned(request.user, seat.competition, hidden=hidden).select_related("competition"),
+        pk=entry_pk,
+    )
+    return seat, entry, hidden
+
+
+def _refusal(seat: PanelJudge, entry: Entry, *, hidden: bool) -> str:
+    """Why this judge may not mark this entry now ("" when he may)."""
+    competition = entry.competition
+    if competition.status not in sheets.MARKING_STATUSES:
+        return _("Marking is not open: the competition is not being judged.")
+    if Judging.objects.filter(pk=competition.pk, marks_confirmed_at__isnull=False).exists():
+        return _("The chief judge has confirmed the marks; they are closed.")
+    reason = panel.marking_refusal(seat, entry)
+    if reason and hidden:
+        # the domain's reason names the entry and its organisation: not under blind marking
+        return _("You may not mark this entry: you have a conflict of interest with it.")
+    return reason
+
+
+def _own_sheet(user, seat: PanelJudge, entry: Entry) -> Sheet | None:
+    return policy.sheets_visible_to(user, seat.competition).filter(judge=seat, entry=entry).first()
+
+
+# --- the list of seats and entries --------------------------------------------------
+
+
+@dataclass
+class Row:
+    url: str
+    label: str
+    state: str  # new | draft | submitted | returned
+    marks: int
+    return_reason: str = ""
+
+
+@dataclass
+class SeatView:
+    seat: PanelJudge
+    marking: bool
+    hidden: bool = False
+    criteria: int = 0
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for row in self.rows if row.state == "submitted")
+
+
+def _state(sheet: Sheet | None, marks: int) -> str:
+    if sheet is None:
+        return "new"
+    if sheet.status == Sheet.Status.SUBMITTED:
+        return "submitted"
+    if sheet.status == Sheet.Status.RETURNED:
+        return "returned"
+    return "draft" if marks else "new"
+
+
+def _seat_view(user, seat: PanelJudge) -> SeatView:
+    competition = seat.competition
+    if competition.status != Competition.Status.JUDGING:
+        return SeatView(seat, marking=False)
+    hidden = panel.identities_hidden(competition)
+    own = {
+        sheet.entry_id: sheet
+        for sheet in policy.sheets_visible_to(user, competition)
+        .filter(judge=seat)
+        .annotate(mark_count=Count("marks"))
+    }
+    rows = []
+    for entry in _assigned(user, competition, hidden=hidden):
+        sheet = own.get(entry.pk)
+        marks = sheet.mark_count if sheet else 0
+        rows.append(
+            Row(
+                url=reverse("portal:judge_sheet", args=[competition.pk, entry.pk]),
+                label=entry_label(entry, hidden=hidden),
+                state=_state(sheet, marks),
+                marks=marks,
+                return_reason=sheet.return_reason if sheet else "",
+            )
+        )
+    rows.sort(key=lambda row: row.label)  # by code when blind: never in registration order
+    criteria = Criterion.objects.filter(competition=competition).count()
+    return SeatView(seat, marking=True, hidden=hidden, criteria=criteria, rows=rows)
+
+
+@requires(policy.is_judge)
+def judging(request):
+    seats = policy.judge_seats(request.user).order_by("-competition__registration_closes", "-id")
+    views = [_seat_view(request.user, seat) for seat in seats]
+    views.sort(key=lambda v: not v.marking)  # competitions being judged first
+    return render(request, "portal/judging/list.html", {"seats": views})
+
+
+# --- one mark sheet ------------------------------------------------------------------
+
+
+@dataclass
+class MarkField:
+    code: str
+    name: str
+    max_mark: Decimal
+    value: str
+    error: str = ""
+
+    @property
+    def html_name(self) -> str:
+        return FIELD_PREFIX + self.code
+
+
+@dataclass
+class StageGroup:
+    stage: Stage
+    fields: list[MarkField]
+
+    @property
+    def subtotal(self) -> Decimal | None:
+        try:
+            return plain(sum((Decimal(f.value) for f in self.fields), Decimal(0)))
+        except ArithmeticError:
+            return None
+
+    @property
+    def max_total(self) -> Decimal:
+        return plain(sum((f.max_mark for f in self.fields), Decimal(0)))
+
+    @property
+    def weight(self) -> Decimal:
+        return plain(self.stage.weight)
+
+
+def _typed(post, criteria: list[Criterion]) -> dict[str, str]:
+    return {c.code: post.get(FIELD_PREFIX + c.code, "").strip() for c in criteria}
+
+
+def _groups(
+    criteria: list[Criterion], values: dict[str, str], errors: dict[str, str]
+) -> list[StageGroup]:
+    groups: list[StageGroup] = []
+    for criterion in criteria:
+        if not groups or groups[-1].stage.pk != criterion.stage_id:
+            groups.append(StageGroup(criterion.stage, []))
+        groups[-1].fields.append(
+            MarkField(
+                code=criterion.code,
+                name=criterion.name,
+                max_mark=plain(criterion.max_mark),
+                value=values.get(criterion.code, ""),
+                error=errors.get(criterion.code, ""),
+            )
+        )
+    return groups
+
+
+def _stored(sheet: Sheet | None) -> dict[str, str]:
+    return {code: str(value) for code, value in sheets.marks_of(sheet).items()} if sheet else {}
+
+
+def _urls(seat: PanelJudge, entry: Entry) -> dict[str, str]:
+    args = [seat.competition_id, entry.pk]
+    return {
+        "list_url": reverse("portal:judging"),
+        "sheet_url": reverse("portal:judge_sheet", args=args),
+        "draft_url": reverse("portal:judge_sheet_draft", args=args),
+        "submit_url": reverse("portal:judge_sheet_submit", args=args),
+    }
+
+
+def _render_sheet(
+    request,
+    seat: PanelJudge,
+    entry: Entry,
+    hidden: bool,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+):
+    """The sheet; ``typed`` (what was just posted) wins over the stored marks, so
+    nothing typed is lost when something is refused."""
+    criteria = sheets.criteria_of(entry.competition)
+    sheet = _own_sheet(request.user, seat, entry)
+    stored = _stored(sheet)
+    values = stored | {code: v for code, v in (typed or {}).items() if v}
+    state = _state(sheet, len(stored))
+    refusal = _refusal(seat, entry, hidden=hidden)
+    editable = not refusal and state != "submitted"
+    return render(
+        request,
+        "portal/judging/sheet.html",
+        {
+            "competition": entry.competition,
+            "seat": seat,
+            "label": entry_label(entry, hidden=hidden),
+            "hidden": hidden,
+            "sheet": sheet,
+            "state": state,
+            "refusal": refusal,
+            "editable": editable,
+            "message": message,
+            "groups": _groups(criteria, values, errors or {}),
+            "saved_at": sheet.updated_at if sheet and stored else None,
+            **_urls(seat, entry),
+        },
+    )
+
+
+@requires(policy.is_judge)
+def sheet(request, pk, entry_pk):
+    seat, entry, hidden = _place(request, pk, entry_pk)
+    return _render_sheet(request, seat, entry, hidden)
+
+
+def _save(seat: PanelJudge, entry: Entry, values: dict[str, str]):
+    """Save what is valid; returns (sheet or None, field errors, refusal)."""
+    try:
+        return sheets.save_draft(judge=seat, entry=entry, values=values), {}, ""
+    except sheets.SheetRefused as refused:
+        errors = refused.field_errors
+        if not errors:
+            return None, {}, str(refused)
+    # keep the valid marks; the wrong ones stay on the page with their error
+    valid = {code: v for code, v in values.items() if code not in errors}
+    if not any(valid.values()):
+        return None, errors, ""
+    try:
+        return sheets.save_draft(judge=seat, entry=entry, values=valid), errors, ""
+    except sheets.SheetRefused as refused:
+        return None, errors | refused.field_errors, str(refused)
+
+
+@requires(policy.is_judge)
+def sheet_draft(request, pk, entry_pk):
+    """Save the draft: answers htmx with a small fragment, a plain post with the page."""
+    seat, entry, hidden = _place(request, pk, entry_pk)
+    if request.method != "POST":
+        return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+    criteria = sheets.criteria_of(entry.competition)
+    values = _typed(request.POST, criteria)
+    refusal = _refusal(seat, entry, hidden=hidden)
+    saved, errors = None, {}
+    if not refusal:
+        saved, errors, refusal = _save(seat, entry, values)
+    if request.htmx:
+        return render(
+            request,
+            "portal/judging/_saved.html",
+            {
+                "saved_at": saved.updated_at if saved else None,
+                "errors": errors,
+                "refusal": refusal,
+                "fields": [(c.code, errors.get(c.code, "")) for c in criteria],
+            },
+        )
+    if saved is not None and not errors:
+        time = timezone.localtime(saved.updated_at).strftime("%H:%M")
+        messages.success(request, _("Draft saved at %(time)s.") % {"time": time})
+        return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+    return _render_sheet(request, seat, entry, hidden, typed=values, errors=errors, message=refusal)
+
+
+@requires(policy.is_judge)
+def sheet_submit(request, pk, entry_pk):
+    """Submit in two steps: the typed marks are kept and shown for a check, then a
+    second post locks them. A repeated post (a double tap) changes nothing."""
+    seat, entry, hidden = _place(request, pk, entry_pk)
+    if request.method != "POST":
+        return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+    criteria = sheets.criteria_of(entry.competition)
+    values = _typed(request.POST, criteria)
+    refusal = _refusal(seat, entry, hidden=hidden)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+    if request.POST.get("confirm") != "1":
+        return _check_before_submitting(request, seat, entry, hidden, criteria, values)
+    try:
+        sheets.submit(actor=request.user, judge=seat, entry=entry, values=values)
+    except sheets.SheetRefused as refused:
+        if refused.field_errors:
+            return _render_sheet(
+                request,
+                seat,
+                entry,
+                hidden,
+                typed=values,
+                errors=refused.field_errors,
+                message=str(refused),
+            )
+        messages.warning(request, str(refused))
+    else:
+        messages.success(request, _("Sheet submitted and locked."))
+    return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+
+
+def _check_before_submitting(request, seat, entry, hidden, criteria, values):
+    current = _own_sheet(request.user, seat, entry)
+    if current is not None and current.status == Sheet.Status.SUBMITTED:
+        messages.warning(request, _("This sheet is already submitted and locked."))
+        return redirect("portal:judge_sheet", pk=seat.competition_id, entry_pk=entry.pk)
+    saved, errors, refusal = _save(seat, entry, values) if any(values.values()) else (None, {}, "")
+    stored = _stored(saved or _own_sheet(request.user, seat, entry))
+    for criterion in criteria:
+        if (
+            criterion.code not in stored
+            and criterion.code not in errors
+            and sheets.required(criterion)
+        ):
+            errors[criterion.code] = _("Enter a mark.")
+    if errors or refusal:
+        return _render_sheet(
+            request,
+            seat,
+            entry,
+            hidden,
+            typed=values,
+            errors=errors,
+            message=refusal or _("Some marks are missing or not valid."),
+        )
+    return render(
+        request,
+        "portal/judging/confirm.html",
+        {
+            "competition": entry.competition,
+            "label": entry_label(entry, hidden=hidden),
+            "groups": _groups(criteria, stored, {}),
+            **_urls(seat, entry),
+        },
+    )
