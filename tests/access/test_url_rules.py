@@ -14,6 +14,7 @@ PUBLIC = {
     "public:competition_list",
     "public:competition_detail",
     "public:attachment_download",
+    "public:competition_results",
 }
 LOGGED_IN_ONLY = {"portal:home", "public:logout"}
 

@@ -23,6 +23,11 @@ urlpatterns = [
     path("competitions/", views.competition_list, name="competition_list"),
     path("competitions/<slug:code>/", views.competition_detail, name="competition_detail"),
     path(
+        "competitions/<slug:code>/results/",
+        views.competition_results,
+        name="competition_results",
+    ),
+    path(
         "competitions/<slug:code>/attachments/<int:pk>/",
         views.attachment_download,
         name="attachment_download",

@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Series
 from jingsai.common.pagination import paginate
-from jingsai.public.exhibition import open_first, public_competitions
+from jingsai.judging.domain.publication import appeal_deadline
+from jingsai.judging.models import Judging
+from jingsai.public.exhibition import (
+    competitions_with_public_results,
+    open_first,
+    public_competitions,
+    public_result_lines,
+    public_results,
+    results_are_public,
+)
 
 
 @login_not_required
@@ -82,7 +91,34 @@ def competition_detail(request, code):
         ),
         code=code,
     )
-    return render(request, "public/competition_detail.html", {"competition": competition})
+    return render(
+        request,
+        "public/competition_detail.html",
+        {"competition": competition, "results_public": results_are_public(competition)},
+    )
+
+
+@login_not_required
+def competition_results(request, code):
+    """Results on public notice (with the notice dates and how to appeal) or published."""
+    competition = get_object_or_404(
+        competitions_with_public_results().select_related("year", "organiser"), code=code
+    )
+    judging = Judging.objects.filter(pk=competition.pk).first()
+    page = paginate(public_results(competition), page=request.GET.get("page"), page_size=50)
+    return render(
+        request,
+        "public/competition_results.html",
+        {
+            "competition": competition,
+            "judging": judging,
+            "on_notice": competition.status == competition.Status.PUBLIC_NOTICE,
+            "deadline": appeal_deadline(judging) if judging else None,
+            "page": page,
+            "lines": public_result_lines(competition, page.items),
+            "query": query_without_page(request.GET),
+        },
+    )
 
 
 @login_not_required

@@ -257,9 +257,7 @@ def correct_mark(
         raise SheetRefused(str(error), field_errors={criterion.code: str(error)}) from None
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
-        competition = Competition.objects.get(pk=sheet.competition_id)
-        if competition.status not in (Competition.Status.JUDGING,):
-            raise SheetRefused(_("Marks can be corrected only while the competition is judged."))
+        _check_marking_open(Competition.objects.get(pk=sheet.competition_id))
         if sheet.status != Sheet.Status.SUBMITTED:
             raise SheetRefused(_("Only a locked (submitted) mark is corrected; drafts are edited."))
         if criterion.competition_id != sheet.competition_id:
