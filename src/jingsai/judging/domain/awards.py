@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,12 @@ def parse_awards(text: str) -> list[AwardLevel]:
         if not name or not share:
             raise ValueError(f"award {part!r} is not NAME:SHARE")
         share = share.strip()
-        value = Decimal(share[:-1]) / 100 if share.endswith("%") else Decimal(share)
+        try:
+            value = Decimal(share[:-1]) / 100 if share.endswith("%") else Decimal(share)
+        except InvalidOperation:
+            raise ValueError(f"award {part!r} has a share that is not a number") from None
+        if not value.is_finite():
+            raise ValueError(f"award {part!r} has a share that is not a number")
         if value < 0:
             raise ValueError(f"award {part!r} has a negative share")
         levels.append(AwardLevel(name.strip(), value))

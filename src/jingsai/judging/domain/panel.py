@@ -242,11 +242,12 @@ def assign_many(
     judges = list(judges)
     entries = [e for e in entries if e.status == Entry.Status.APPROVED]
     index = ConflictIndex.for_judges(judges)
-    existing = set(
-        Assignment.objects.filter(judge__in=judges, entry__in=entries).values_list(
-            "judge_id", "entry_id"
-        )
-    )
+    entry_ids = {e.pk for e in entries}
+    existing = {
+        pair
+        for pair in Assignment.objects.filter(judge__in=judges).values_list("judge_id", "entry_id")
+        if pair[1] in entry_ids
+    }
     new, refused = [], []
     for entry in entries:
         for judge in judges:
@@ -280,13 +281,13 @@ def unassign(*, actor: Any, assignment: Assignment) -> None:
     with transaction.atomic():
         if Sheet.objects.filter(judge=assignment.judge, entry=assignment.entry).exists():
             raise PanelRefused(_("The judge has a mark sheet for this entry; it stays assigned."))
-        text = str(assignment)
+        text, pk = str(assignment), assignment.pk
         assignment.delete()
         audit.record(
             actor=actor,
             action="unassign",
             object_type="judging.assignment",
-            object_id=assignment.entry_id,
+            object_id=pk,
             object_repr=text,
         )
 
