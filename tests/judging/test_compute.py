@@ -8,8 +8,10 @@ from django.core.management import call_command
 
 from jingsai.judging.domain import aggregation, awards, compute
 from jingsai.judging.domain.results import CriterionSpec, EntrySpec, Scheme, StageSpec
+from jingsai.judging.domain.totals import round_half_up
 from jingsai.judging.domain.workbook import CompetitionWorkbook, JudgeSpec, read_workbook
 from jingsai.judging.domain.workbook_import import import_competition
+from jingsai.judging.models import Result
 from tests.judging.test_workbook import book
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +96,22 @@ def test_the_sql_path_equals_the_reference(seed):
     assert [(r.entry, r.total, r.rank, r.award, r.flags) for r in fast] == [
         (r.entry, r.total, r.rank, r.award, r.flags) for r in straight
     ]
+    # the stored results carry the same figures, stage scores to 4 decimals
+    compute.store(actor=None, competition=competition)
+    stored = {
+        r.entry.number: (r.rank, r.total, r.award, r.flags, r.stage_scores)
+        for r in Result.objects.filter(competition=competition).select_related("entry")
+    }
+    assert stored == {
+        r.entry: (
+            r.rank,
+            r.total,
+            r.award,
+            ";".join(r.flags),
+            {k: str(round_half_up(v, Decimal("0.0001"))) for k, v in r.stage_scores.items()},
+        )
+        for r in reference
+    }
 
 
 def test_import_competition_then_results_equals_the_workbook_command(tmp_path, capsys):

@@ -23,6 +23,7 @@ one are re-examined criterion by criterion to name them.
 
 from __future__ import annotations
 
+import json as json_module
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -111,23 +112,26 @@ def entry_name(entry: EntryRow, member_names: dict[int, list[str]]) -> str:
 
 def ranked_entries(competition: Competition) -> list[EntryRow]:
     """The approved entries (the ones ranked), lightly: a hundred thousand are read at once."""
-    rows = list(
-        Entry.objects.filter(competition=competition, status=Entry.Status.APPROVED)
-        .order_by("id")
-        .values_list("pk", "number", "team_name", "project_name", "enterprise_id")
-    )
-    names = dict(
-        Organisation.objects.filter(pk__in={row[4] for row in rows}).values_list("pk", "name")
-    )
-    times = dict(
-        Entry.objects.filter(
-            competition=competition, status=Entry.Status.APPROVED, time_seconds__isnull=False
-        ).values_list("pk", "time_seconds")
-    )
+    entry, organisation = Entry._meta.db_table, Organisation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.id, e.number, e.team_name, e.project_name, o.name, e.time_seconds "  # noqa: S608
+            f"FROM {entry} e JOIN {organisation} o ON o.id = e.enterprise_id "
+            "WHERE e.competition_id = %s AND e.status = %s ORDER BY e.id",
+            [competition.pk, Entry.Status.APPROVED],
+        )
+        rows = cursor.fetchall()
     return [
-        EntryRow(pk, number, team, project, names[enterprise], times.get(pk))
-        for pk, number, team, project, enterprise in rows
+        EntryRow(pk, number, team, project, name, _seconds(seconds))
+        for pk, number, team, project, name, seconds in rows
     ]
+
+
+def _seconds(value) -> Decimal | None:
+    """A time as stored (SQLite may hand back a float or int; PostgreSQL a Decimal)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value) if isinstance(value, float) else str(value))
 
 
 def _member_names(competition: Competition) -> dict[int, list[str]]:
@@ -258,29 +262,35 @@ def _entry_sql(competition_id: int, stages: list[int], criteria: list[Criterion]
 
 def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) -> list[ResultRow]:
     stages = list(Stage.objects.filter(competition=competition).order_by("order", "id"))
-    stage_ids = {s.pk: s.code for s in stages}
     codes = [s.code for s in stages]
-    scores: dict[int, dict[str, int]] = {}
-    marked_criteria: dict[int, int] = {}
+    position = {s.pk: i for i, s in enumerate(stages)}
+    width = len(stages)
+    # per entry: [stage numerators…] (each stage's score × 10⁴·L)
+    scores: dict[int, list[int]] = {}
     suspect: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(_entry_sql(competition.pk, [s.pk for s in stages], criteria, lcm))
-        width = len(codes)
+        criteria_count = len(criteria)
         for row in cursor.fetchall():
             entry_id = row[0]
-            scores[entry_id] = dict(zip(codes, map(int, row[1 : 1 + width]), strict=True))
+            scores[entry_id] = [int(value) for value in row[1 : 1 + width]]
             marked, fewest, flagged = row[1 + width :]
-            marked_criteria[entry_id] = marked
-            if flagged or (fewest is not None and fewest < assigned_count.get(entry_id, 0)):
+            if (
+                flagged
+                or marked < criteria_count  # a criterion without any counted mark is missing
+                or (fewest is not None and fewest < assigned_count.get(entry_id, 0))
+            ):
                 suspect.add(entry_id)
-    # a criterion without any counted mark is missing
-    suspect |= {e.pk for e in entries if marked_criteria.get(e.pk, 0) < len(criteria)}
-    median_ids = {c.pk: c for c in criteria if c.aggregation == aggregation.MEDIAN}
-    median_ids = {pk: c for pk, c in median_ids.items() if c.kind == aggregation.JUDGEMENT}
-    if median_ids:
+    suspect |= {e.pk for e in entries if e.pk not in scores}
+    medians = {
+        c.pk: position[c.stage_id]
+        for c in criteria
+        if c.aggregation == aggregation.MEDIAN and c.kind == aggregation.JUDGEMENT
+    }
+    if medians:
         values: dict[tuple[int, int], list[int]] = defaultdict(list)
         for entry_id, criterion_id, units in (
-            Mark.objects.filter(competition=competition, counts=True, criterion_id__in=median_ids)
+            Mark.objects.filter(competition=competition, counts=True, criterion_id__in=medians)
             .order_by("entry_id", "criterion_id", "units")
             .values_list("entry_id", "criterion_id", "units")
         ):
@@ -291,58 +301,60 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
                 numerator = units[middle] * lcm
             else:
                 numerator = (units[middle - 1] + units[middle]) * lcm // 2
-            stage = stage_ids[median_ids[criterion_id].stage_id]
-            entry_scores = scores.setdefault(entry_id, {})
-            entry_scores[stage] = entry_scores.get(stage, 0) + numerator
+            scores.setdefault(entry_id, [0] * width)[medians[criterion_id]] += numerator
     # total = Σ N_s · weight_s / (10⁴ · L · max_s) = Σ N_s · a_s / b_s = (Σ N_s · a_s · B/b_s) / B
-    stage_max = {
-        s.code: sum((c.max_mark for c in scheme.criteria if c.stage == s.code), Decimal(0))
-        for s in scheme.stages
-    }
     factors = []
-    for s in scheme.stages:
-        if stage_max[s.code] == 0:
+    for stage in stages:
+        maximum = sum((c.max_mark for c in criteria if c.stage_id == stage.pk), Decimal(0))
+        if maximum == 0:
             raise ValueError("a stage has no marks available")
-        factors.append(
-            (s.code, Fraction(s.weight) / (MARK_SCALE * lcm * Fraction(stage_max[s.code])))
-        )
-    common = math.lcm(*(f.denominator for _code, f in factors))
-    multipliers = [(code, f.numerator * (common // f.denominator)) for code, f in factors]
+        factors.append(Fraction(stage.weight) / (MARK_SCALE * lcm * Fraction(maximum)))
+    common = math.lcm(*(f.denominator for f in factors))
+    multipliers = [f.numerator * (common // f.denominator) for f in factors]
     flags_of = _flags(competition, scheme, entries, specs, suspect)
-    codes = [s.code for s in scheme.stages]
-    ranked = []
-    details = {}
-    empty = dict.fromkeys(codes, 0)
+    # the ranking key of ranking._key, in integers: −total, then each tie-breaker
+    tiebreak = [
+        (ranking.TIME, None)
+        if rule == ranking.TIME
+        else ("stage", codes.index(rule) if rule in codes else None)
+        for rule in scheme.tiebreak
+    ]
+    empty = [0] * width
+    numerators, keys = [], []
     for entry, spec in zip(entries, specs, strict=True):
-        entry_scores = scores.get(entry.pk, empty)
-        numerator = sum(entry_scores.get(code, 0) * m for code, m in multipliers)
+        stage_numerators = scores.get(entry.pk, empty)
+        numerator = sum(n * m for n, m in zip(stage_numerators, multipliers, strict=True))
+        numerators.append(numerator)
         cents = (numerator * 200 + common) // (2 * common)  # half-up, totals are ≥ 0
-        item = ranking.Ranked(
-            spec.number, Decimal(cents).scaleb(-2), entry_scores, spec.time_seconds
-        )
-        ranked.append(item)
-        details[spec.number] = (spec, numerator, flags_of.get(entry.pk, []))
-    ordered = ranking.rank(ranked, tiebreak=scheme.tiebreak)
-    bounds = awards.bounds(scheme.award_levels, len(ordered))
+        key = [-cents]
+        for kind, index in tiebreak:
+            if kind == ranking.TIME:
+                key.append((spec.time_seconds is None, spec.time_seconds or 0))
+            else:
+                key.append(-stage_numerators[index] if index is not None else 0)
+        keys.append(tuple(key))
+    order = ranking.rank_by_keys(keys, [spec.number for spec in specs])
+    bounds = awards.bounds(scheme.award_levels, len(order))
     denominator = MARK_SCALE * lcm
     rows = []
-    for item in ordered:
-        spec, numerator, flags = details[item.entry]
+    for index, place in order:
+        spec = specs[index]
+        total = Decimal(-keys[index][0]).scaleb(-2)
         rows.append(
             FastRow(
-                item.rank,
+                place,
                 spec,
-                item.total,
-                (numerator, common),
-                ({code: item.stage_scores.get(code, 0) for code in codes}, denominator),
+                total,
+                (numerators[index], common),
+                (codes, scores.get(entries[index].pk, empty), denominator),
                 awards.award_for(
-                    rank=item.rank,
-                    total=item.total,
+                    rank=place,
+                    total=total,
                     levels=scheme.award_levels,
                     level_bounds=bounds,
                     min_total=scheme.min_total,
                 ),
-                flags,
+                flags_of.get(entries[index].pk, []),
             )
         )
     return rows
@@ -378,8 +390,11 @@ class FastRow:
 
     @property
     def stage_scores(self) -> dict[str, Fraction]:
-        numerators, denominator = self._stages
-        return {code: Fraction(value, denominator) for code, value in numerators.items()}
+        codes, numerators, denominator = self._stages
+        return {
+            code: Fraction(value, denominator)
+            for code, value in zip(codes, numerators, strict=True)
+        }
 
 
 def _flags(competition, scheme, entries, specs, suspect: set[int]) -> dict[int, list[str]]:
@@ -421,29 +436,35 @@ def store(*, actor: Any, competition: Competition) -> list[ResultRow]:
     """Compute and store the results (replacing any earlier ones)."""
     rows = compute(competition)
     by_number = {
-        (e.number or f"#{e.pk}"): e.pk
-        for e in Entry.objects.filter(competition=competition, status=Entry.Status.APPROVED)
+        (number or f"#{pk}"): pk
+        for pk, number in Entry.objects.filter(
+            competition=competition, status=Entry.Status.APPROVED
+        ).values_list("pk", "number")
     }
+    table = Result._meta.db_table
+    json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    sql = (
+        f"INSERT INTO {table} (competition_id, entry_id, rank, total, stage_scores, award, "  # noqa: S608
+        f"flags, position) VALUES (%s, %s, %s, %s, {json}, %s, %s, %s)"
+    )
+    values = [
+        (
+            competition.pk,
+            by_number[row.entry],
+            row.rank,
+            row.total,
+            stage_scores_json(row),
+            row.award,
+            ";".join(row.flags),
+            position,
+        )
+        for position, row in enumerate(rows, start=1)
+    ]
     with transaction.atomic():
         Result.objects.filter(competition=competition).delete()
-        Result.objects.bulk_create(
-            [
-                Result(
-                    competition=competition,
-                    entry_id=by_number[row.entry],
-                    rank=row.rank,
-                    total=row.total,
-                    stage_scores={
-                        code: str(_four_places(value)) for code, value in row.stage_scores.items()
-                    },
-                    award=row.award,
-                    flags=";".join(row.flags),
-                    position=position,
-                )
-                for position, row in enumerate(rows, start=1)
-            ],
-            batch_size=2000,
-        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(values), 5000):
+                cursor.executemany(sql, values[start : start + 5000])
         Judging.objects.filter(pk=competition.pk).update(computed_at=timezone.now())
         audit.record(
             actor=actor,
@@ -459,6 +480,19 @@ def store(*, actor: Any, competition: Competition) -> list[ResultRow]:
             },
         )
     return rows
+
+
+def stage_scores_json(row) -> str:
+    """The stage scores as JSON text, each rounded half-up to 4 decimals."""
+    if isinstance(row, FastRow):
+        codes, numerators, denominator = row._stages
+        places = {
+            code: str(Decimal((n * 20000 + denominator) // (2 * denominator)).scaleb(-4))
+            for code, n in zip(codes, numerators, strict=True)
+        }
+    else:
+        places = {code: str(_four_places(value)) for code, value in row.stage_scores.items()}
+    return json_module.dumps(places, ensure_ascii=False)
 
 
 def _four_places(value: Fraction) -> Decimal:

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from operator import itemgetter
 
 TIME = "time"
 
@@ -41,27 +40,33 @@ def _key(item: Ranked, tiebreak: Sequence[str]) -> tuple:
 
 
 def rank(items: Sequence[Ranked], *, tiebreak: Sequence[str] = ()) -> list[Ranked]:
-    """Sort and give ranks; returns the items in rank order, then entry number.
-
-    Each item's key is computed once; entry numbers are compared (naturally)
-    only among items whose keys are equal.
-    """
-    keyed = sorted(((_key(item, tiebreak), item) for item in items), key=itemgetter(0))
-    ordered: list[Ranked] = []
-    start = 0
-    while start < len(keyed):
-        end = start + 1
-        key = keyed[start][0]
-        while end < len(keyed) and keyed[end][0] == key:
-            end += 1
-        run = [item for _key_, item in keyed[start:end]]
-        if len(run) > 1:
-            run.sort(key=lambda item: _entry_order(item.entry))
-        for item in run:
-            item.rank = start + 1  # standard competition ranking: 1, 2, 2, 4
-        ordered.extend(run)
-        start = end
+    """Sort and give ranks; returns the items in rank order, then entry number."""
+    keys = [_key(item, tiebreak) for item in items]
+    ordered = []
+    for index, place in rank_by_keys(keys, [item.entry for item in items]):
+        item = items[index]
+        item.rank = place
+        ordered.append(item)
     return ordered
+
+
+def rank_by_keys(keys: Sequence[tuple], numbers: Sequence[str]) -> list[tuple[int, int]]:
+    """(index, rank) in rank order: ascending key; equal keys share a rank (1, 2, 2, 4)
+    and are listed by entry number (compared naturally only among them)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    result: list[tuple[int, int]] = []
+    start, count = 0, len(order)
+    while start < count:
+        key = keys[order[start]]
+        end = start + 1
+        while end < count and keys[order[end]] == key:
+            end += 1
+        run = order[start:end]
+        if len(run) > 1:
+            run.sort(key=lambda index: _entry_order(numbers[index]))
+        result.extend((index, start + 1) for index in run)
+        start = end
+    return result
 
 
 def _entry_order(number: str) -> tuple:
