@@ -50,6 +50,7 @@ from jingsai.judging.models import (
 )
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import Role, RoleGrant, User
+from jingsai.portal.judge_views import FIELD_PREFIX
 
 TARGET_SECONDS = {"sqlite": 5.0, "postgresql": 3.0}
 TARGET_RATIO = 3.0
@@ -298,7 +299,8 @@ def submit_rate(competition: Competition, rng: random.Random) -> dict:
     started = time.perf_counter()
     for entry in entries:
         url = reverse("portal:judge_sheet_submit", args=[competition.pk, entry.pk])
-        data = {c.code: str(rng.randint(0, int(c.max_mark))) for c in criteria} | {"confirm": "1"}
+        data = {FIELD_PREFIX + c.code: str(rng.randint(0, int(c.max_mark))) for c in criteria}
+        data["confirm"] = "1"
         response = client.post(url, data)
         if response.status_code not in (200, 302):
             raise SystemExit(f"submit answered {response.status_code} for {url}")
