@@ -8,6 +8,7 @@ award. Entries whose total is below the minimum total get no award.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -64,7 +65,6 @@ def award_for(
 ) -> str:
     if total < min_total:
         return ""
-    for level, bound in zip(levels, level_bounds, strict=True):
-        if rank <= bound:
-            return level.name
-    return ""
+    # the bounds never decrease (cumulative shares), so the first one ≥ rank is found by bisection
+    index = bisect_left(level_bounds, rank)
+    return levels[index].name if index < len(levels) else ""

@@ -26,13 +26,12 @@ from __future__ import annotations
 import json as json_module
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from operator import mul
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from jingsai.common.domain import audit
@@ -88,30 +87,25 @@ def scheme_for(competition: Competition) -> Scheme:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    pk: int
-    number: str | None
-    team_name: str
-    project_name: str
-    enterprise_name: str
-    time_seconds: Decimal | None
-
-
-def entry_name(entry: EntryRow, member_names: dict[int, list[str]]) -> str:
+def entry_name(
+    pk: int, team_name: str, project_name: str, enterprise_name: str, members: dict
+) -> str:
     """How results name an entry: team or project site, else its workers, else its enterprise."""
-    if entry.team_name:
-        return entry.team_name
-    if entry.project_name:
-        return entry.project_name
-    names = member_names.get(entry.pk)
+    if team_name:
+        return team_name
+    if project_name:
+        return project_name
+    names = members.get(pk)
     if names:
         return "、".join(names)
-    return entry.enterprise_name
+    return enterprise_name
 
 
-def ranked_entries(competition: Competition) -> list[EntryRow]:
-    """The approved entries (the ones ranked), lightly: a hundred thousand are read at once."""
+def ranked_entries(competition: Competition) -> tuple[list[int], list[EntrySpec]]:
+    """The approved entries (the ones ranked): their ids and how results show them.
+
+    Read in one query without model instances: a hundred thousand come at once.
+    """
     entry, organisation = Entry._meta.db_table, Organisation._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -121,10 +115,18 @@ def ranked_entries(competition: Competition) -> list[EntryRow]:
             [competition.pk, Entry.Status.APPROVED],
         )
         rows = cursor.fetchall()
-    return [
-        EntryRow(pk, number, team, project, name, _seconds(seconds))
+    members = _member_names(competition)
+    ids = [row[0] for row in rows]
+    specs = [
+        EntrySpec(
+            number or f"#{pk}",
+            entry_name(pk, team, project, name, members),
+            name,
+            _seconds(seconds),
+        )
         for pk, number, team, project, name, seconds in rows
     ]
+    return ids, specs
 
 
 def _seconds(value) -> Decimal | None:
@@ -147,32 +149,19 @@ def _member_names(competition: Competition) -> dict[int, list[str]]:
     return names
 
 
-def _entry_specs(entries: list[EntryRow], names: dict[int, list[str]]) -> list[EntrySpec]:
-    return [
-        EntrySpec(
-            e.number or f"#{e.pk}",
-            entry_name(e, names),
-            e.enterprise_name,
-            e.time_seconds,
-        )
-        for e in entries
-    ]
-
-
 def compute(competition: Competition, *, force_reference: bool = False) -> list[ResultRow]:
     """Ranks, totals, awards and flags of every approved entry, in rank order."""
     scheme = scheme_for(competition)
-    entries = ranked_entries(competition)
-    names = _member_names(competition)
-    specs = _entry_specs(entries, names)
+    entries, specs = ranked_entries(competition)
     if not entries or not scheme.stages:
         return results.compute(scheme, specs, assigned={}, marks={})
-    assigned_count = dict(
-        Assignment.objects.filter(competition=competition)
-        .values("entry_id")
-        .annotate(n=Count("id"))
-        .values_list("entry_id", "n")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT entry_id, COUNT(*) FROM {Assignment._meta.db_table} "  # noqa: S608
+            "WHERE competition_id = %s GROUP BY entry_id",
+            [competition.pk],
+        )
+        assigned_count = dict(cursor.fetchall())
     most_judges = max([2, *assigned_count.values()])
     lcm = math.lcm(*range(1, most_judges + 1))
     criteria = list(Criterion.objects.filter(competition=competition).select_related("stage"))
@@ -190,7 +179,7 @@ def _counted_marks(competition: Competition, entry_ids=None):
 
 
 def _reference(competition, scheme, entries, specs) -> list[ResultRow]:
-    number_of = {e.pk: spec.number for e, spec in zip(entries, specs, strict=True)}
+    number_of = {pk: spec.number for pk, spec in zip(entries, specs, strict=True)}
     marks = {
         (number_of[entry_id], judge, criterion): units_to_decimal(units)
         for entry_id, judge, criterion, units in _counted_marks(competition)
@@ -238,7 +227,9 @@ def _entry_sql(competition_id: int, stages: list[int], criteria: list[Criterion]
             for c in criteria
             if c.stage_id == stage_id
         )
-        columns.append(f"SUM(CASE g.criterion_id {whens} ELSE 0 END)" if whens else "0")
+        columns.append(
+            f"CAST(SUM(CASE g.criterion_id {whens} ELSE 0 END) AS BIGINT)" if whens else "0"
+        )
     flag_whens = " ".join(f"WHEN {int(c.pk)} THEN {_criterion_flag_sql(c)}" for c in criteria)
     judgement = [str(int(c.pk)) for c in criteria if c.kind == aggregation.JUDGEMENT]
     fewest = (
@@ -281,7 +272,7 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
                 or (fewest is not None and fewest < assigned_count.get(entry_id, 0))
             ):
                 suspect.add(entry_id)
-    suspect |= {e.pk for e in entries if e.pk not in scores}
+    suspect |= {pk for pk in entries if pk not in scores}
     medians = {
         c.pk: position[c.stage_id]
         for c in criteria
@@ -321,9 +312,9 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
     ]
     empty = [0] * width
     numerators, keys = [], []
-    for entry, spec in zip(entries, specs, strict=True):
-        stage_numerators = scores.get(entry.pk, empty)
-        numerator = sum(n * m for n, m in zip(stage_numerators, multipliers, strict=True))
+    for pk, spec in zip(entries, specs, strict=True):
+        stage_numerators = scores.get(pk, empty)
+        numerator = sum(map(mul, stage_numerators, multipliers))
         numerators.append(numerator)
         cents = (numerator * 200 + common) // (2 * common)  # half-up, totals are ≥ 0
         key = [-cents]
@@ -346,7 +337,7 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
                 spec,
                 total,
                 (numerators[index], common),
-                (codes, scores.get(entries[index].pk, empty), denominator),
+                (codes, scores.get(entries[index], empty), denominator),
                 awards.award_for(
                     rank=place,
                     total=total,
@@ -354,7 +345,7 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
                     level_bounds=bounds,
                     min_total=scheme.min_total,
                 ),
-                flags_of.get(entries[index].pk, []),
+                flags_of.get(entries[index], []),
             )
         )
     return rows
@@ -399,7 +390,7 @@ class FastRow:
 
 def _flags(competition, scheme, entries, specs, suspect: set[int]) -> dict[int, list[str]]:
     """Name the flags of the entries the query found something on (and of unmarked entries)."""
-    number_of = {e.pk: spec.number for e, spec in zip(entries, specs, strict=True)}
+    number_of = {pk: spec.number for pk, spec in zip(entries, specs, strict=True)}
     suspect = suspect & set(number_of)
     if not suspect:
         return {}
