@@ -221,6 +221,7 @@ class RawBaseline:
             "level_id": competition.levels.order_by("order").first().pk,
             "status": Entry.Status.SUBMITTED.value,
             "number": None,
+            "time_seconds": None,
             "return_field": "",
             "return_comment": "",
             "submitted_by_id": None,

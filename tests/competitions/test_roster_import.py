@@ -356,3 +356,92 @@ def run_bytes(competition, enterprise, data):
     return import_roster(
         actor=None, competition=competition, source=io.BytesIO(data), enterprises=[enterprise]
     )
+
+
+def test_rows_are_written_a_few_per_statement(
+    make_competition, enterprise, monkeypatch, zhangjiang
+):
+    from jingsai.competitions.domain import roster
+
+    monkeypatch.setattr(roster, "ROWS_PER_STATEMENT", 2)  # 3 statements: 2, 2 and 1 rows
+    enterprise.zone = zhangjiang
+    enterprise.save()
+    competition = make_competition()
+    known = WorkerFactory(employer=enterprise, name="钱二", id_number="310115198001011238")
+    rows = [
+        ["孙三", "310115196503150028", "13900001111", "数控车工", "高级工"],
+        ["钱二", "310115198001011238", "", "", ""],
+        ["李四", "11010519491231002X", "", "钳工", "2"],
+        ["周五", "440304199912315676", "", "", ""],
+        ["吴六", "310115200002290048", "", "", ""],
+    ]
+    result = run(competition, enterprise, rows)
+    assert result.ok, result.errors.errors
+    assert (result.entries, result.new_workers) == (5, 4)
+    entries = list(Entry.objects.filter(competition=competition).order_by("id"))
+    assert [(e.enterprise_id, e.zone_id, e.status) for e in entries] == [
+        (enterprise.pk, zhangjiang.pk, "submitted")
+    ] * 5
+    members = EntryMember.objects.filter(competition=competition).order_by("entry_id")
+    assert [(m.entry_id, m.worker.id_number, m.is_captain, m.active) for m in members] == [
+        (entry.pk, row[1], False, True) for entry, row in zip(entries, rows, strict=True)
+    ]
+    assert members[1].worker_id == known.pk
+    assert Worker.objects.get(id_number="11010519491231002X").zone == zhangjiang
+
+
+def test_team_roster_makes_one_entry_per_team_with_a_captain(make_competition, enterprise):
+    competition = make_competition(participants="teams", team_min=1, team_max=2)
+    data = xlsx_bytes(
+        [
+            [*HEADER, "团队名称"],
+            ["孙三", "310115196503150028", "", "", "", "甲队"],
+            ["王五", "310115198001011238", "", "", "", "乙队"],
+            ["李四", "11010519491231002X", "", "", "", "甲队"],
+        ]
+    )
+    result = run_bytes(competition, enterprise, data)
+    assert result.ok, result.errors.errors
+    assert result.entries == 2
+    teams = {
+        e.team_name: [
+            (m.worker.name, m.is_captain) for m in e.members.order_by("id").select_related("worker")
+        ]
+        for e in Entry.objects.filter(competition=competition)
+    }
+    assert teams == {"甲队": [("孙三", True), ("李四", False)], "乙队": [("王五", True)]}
+
+
+def test_staff_roster_writes_each_rows_enterprise(make_competition, enterprise, zhangjiang):
+    other = OrganisationFactory(zone=zhangjiang)
+    data = xlsx_bytes(
+        [
+            [*HEADER, "单位统一社会信用代码"],
+            ["孙三", "310115196503150028", "", "", "", enterprise.credit_code],
+            ["李四", "11010519491231002X", "", "", "", other.credit_code.lower()],
+        ]
+    )
+    competition = make_competition()
+    result = import_roster(
+        actor=None,
+        competition=competition,
+        source=io.BytesIO(data),
+        enterprises=[enterprise, other],
+    )
+    assert result.ok, result.errors.errors
+    assert set(
+        Entry.objects.filter(competition=competition).values_list(
+            "members__worker__name", "enterprise", "zone"
+        )
+    ) == {("孙三", enterprise.pk, enterprise.zone_id), ("李四", other.pk, zhangjiang.pk)}
+    assert Worker.objects.get(name="李四").employer == other
+
+
+def test_the_garbage_collector_is_back_on_after_an_import(make_competition, enterprise):
+    import gc
+
+    run(make_competition(), enterprise, [["孙三", "310115196503150028", "", "", ""]])
+    assert gc.isenabled()
+    with pytest.raises(SpreadsheetRefused):
+        run(make_competition(status="closed"), enterprise, [["孙三", "1", "", "", ""]])
+    assert gc.isenabled()

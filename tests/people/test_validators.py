@@ -105,3 +105,64 @@ def test_credit_code_message_names_the_position():
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
         validate_credit_code("91310115MA1H7GQI24")
     assert "第 16 位" in error.value.messages[0]
+
+
+def _outcome(parse, value):
+    try:
+        return parse(value)
+    except ValidationError as error:
+        return (error.code, error.messages)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "11010519491231002X",
+        "11010519491231002x",  # lower case: the slow way, same result
+        " 310115198001011238 ",
+        "3101 1519 8001 0112 38",
+        "310115196503150028",
+        "310115200002290048",
+        "110105194912310021",  # wrong check character
+        "31011519800101123",
+        "3101151980010112380",
+        "31011519800101123A",
+        "990115198001011238",
+        "310115199902301234",
+        "310115210001011234",
+        "310115180001011234",
+        "310115200011290045",  # born after "today" below
+        "",
+        "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X",  # Arabic-Indic digits: the slow way decides
+    ],
+)
+def test_id_number_parser_agrees_with_parse_id_number(value):
+    from jingsai.people.validators import id_number_parser
+
+    today = dt.date(2000, 11, 28)
+    expected = _outcome(lambda v: parse_id_number(v, today=today), value)
+    if not isinstance(expected, tuple):
+        expected = (expected.number, expected.birth_date, expected.gender)
+    parse = id_number_parser(today=today)
+    assert _outcome(parse, value) == expected
+    assert _outcome(parse, value) == expected  # and again, from the dates it has seen
+
+
+def test_id_number_parser_agrees_on_many_numbers():
+    import random
+
+    from jingsai.people.validators import id_check_character, id_number_parser
+
+    rng = random.Random(7)
+    today = dt.date(2026, 11, 26)
+    parse = id_number_parser(today=today)
+    for _ in range(3000):
+        region = rng.choice(["310115", "110105", "990101", "440304", "710000"])
+        date = f"{rng.randrange(1890, 2030)}{rng.randrange(0, 14):02d}{rng.randrange(0, 33):02d}"
+        body = f"{region}{date}{rng.randrange(1000):03d}"
+        check = id_check_character(body) if rng.random() < 0.8 else rng.choice("0123456789Xx")
+        value = body + check
+        expected = _outcome(lambda v: parse_id_number(v, today=today), value)
+        if not isinstance(expected, tuple):
+            expected = (expected.number, expected.birth_date, expected.gender)
+        assert _outcome(parse, value) == expected, value

@@ -50,4 +50,4 @@ def person_initials(name: str) -> str:
     else:
         head = SURNAME_INITIALS.get(name[0]) or _char_initial(name[0])
         rest = name[1:]
-    return (head + "".join(_char_initial(c) for c in rest))[:32]
+    return (head + "".join(map(_char_initial, rest)))[:32]

@@ -3,7 +3,8 @@
 :func:`open_table` refuses a file before any work is done when it is not a real
 ``.xlsx`` (checked by content), is too large, has too many rows, is empty, or
 lacks a required header; the message says which. It returns a :class:`Table`
-whose rows are dicts keyed by column, with the Excel row number. Importers
+whose rows hold their cells in the order of ``Table.keys`` (``Row.values`` gives
+them as a dict keyed by column), with the Excel row number. Importers
 validate every row, report each problem to an :class:`ErrorCollector` with
 sheet, row and column, and write nothing unless there are no errors; the
 collector writes the downloadable error report.
@@ -21,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import xlsxwriter
@@ -50,10 +52,38 @@ class ColumnSpec:
     example: str = ""
 
 
-@dataclass
 class Row:
-    number: int  # the Excel row number (1-based)
-    values: dict[str, Any]
+    """One row of the sheet: its Excel row number and its cells, in the order of
+    :attr:`Table.keys` (one tuple per row, not a dict: a roster has 100,000s)."""
+
+    __slots__ = ("cells", "keys", "number")
+
+    def __init__(self, number: int, cells: Sequence[Any], keys: tuple[str, ...]):
+        self.number = number  # the Excel row number (1-based)
+        self.cells = cells
+        self.keys = keys  # shared by every row of a table
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The cells by column key."""
+        return dict(zip(self.keys, self.cells, strict=True))
+
+    def get(self, key: str) -> Any:
+        """The cell of column ``key`` (``None`` when the sheet has no such column)."""
+        try:
+            return self.cells[self.keys.index(key)]
+        except ValueError:
+            return None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Row):
+            return NotImplemented
+        return (self.number, self.values) == (other.number, other.values)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Row(number={self.number!r}, values={self.values!r})"
 
 
 @dataclass
@@ -62,6 +92,11 @@ class Table:
     columns: dict[str, str]  # key → header as written in the file
     column_letters: dict[str, str]
     rows: list[Row]
+    keys: tuple[str, ...] = ()  # the order of each row's cells
+
+    def index(self, key: str) -> int | None:
+        """The position of column ``key`` in each row's cells (``None``: not in the sheet)."""
+        return self.keys.index(key) if key in self.keys else None
 
 
 @dataclass(frozen=True)
@@ -83,7 +118,7 @@ class ErrorCollector:
         value = ""
         if key:
             column = f"{table.column_letters.get(key, '?')}（{table.columns.get(key, key)}）"
-            raw = row.values.get(key)
+            raw = row.get(key)
             value = "" if raw is None else str(raw)
         self.errors.append(SheetError(table.sheet, row.number, column, message, value))
 
@@ -235,14 +270,24 @@ def _read(
             )
             % {"row": header_number, "sheet": sheet_name, "missing": "、".join(missing)}
         )
+    keys = tuple(positions)
+    indices = tuple(positions.values())
+    width = max(indices, default=-1) + 1
+    if len(indices) > 1:
+        pick = itemgetter(*indices)
+    else:  # itemgetter of one index gives the cell, not a tuple
+        pick = lambda cells: tuple(cells[index] for index in indices)  # noqa: E731
     table_rows = []
+    append = table_rows.append
     for number, cells in enumerate(rows, start=header_number + 1):
-        values = {
-            key: (cells[index] if index < len(cells) else None) for key, index in positions.items()
-        }
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        if len(cells) >= width:
+            picked = pick(cells)
+        else:  # a short row (not from calamine, whose rows are all as wide as the sheet)
+            picked = tuple(cells[index] if index < len(cells) else None for index in indices)
+        first = picked[0] if picked else None
+        if not (first.__class__ is str and first.strip()) and _blank(picked):
             continue
-        table_rows.append(Row(number, values))
+        append(Row(number, picked, keys))
     if not table_rows:
         raise SpreadsheetRefused(
             _("The sheet “%(sheet)s” has headers but no rows.") % {"sheet": sheet_name}
@@ -254,11 +299,24 @@ def _read(
             key: column_letter(first_column + index) for key, index in positions.items()
         },
         rows=table_rows,
+        keys=keys,
     )
+
+
+def _blank(cells: Sequence[Any]) -> bool:
+    """True when every cell is empty or only spaces."""
+    for value in cells:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
 
 
 def cell_text(value: Any) -> str:
     """A cell as text: integral numbers without ``.0``, dates as ISO, spaces trimmed."""
+    if value.__class__ is str:  # the common case first
+        if value.isascii():
+            return value.strip()
+        return unicodedata.normalize("NFKC", value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):

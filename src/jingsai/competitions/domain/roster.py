@@ -14,11 +14,14 @@ age); capacity and the per-enterprise quota; team size per team.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import batched, chain
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,13 +41,13 @@ from jingsai.common.spreadsheet_import import (
     number_too_long_for_excel,
     open_table,
 )
-from jingsai.common.validators import normalise_phone, validate_phone
+from jingsai.common.validators import MOBILE, normalise_phone, validate_phone
 from jingsai.competitions.domain import eligibility
 from jingsai.competitions.models import Competition, Entry, EntryMember
 from jingsai.organisations.models import Organisation
 from jingsai.people.domain.bulk import insert_worker_rows
 from jingsai.people.models import Worker
-from jingsai.people.validators import parse_id_number
+from jingsai.people.validators import id_number_parser
 
 NAME = ColumnSpec("name", "姓名", example="张三")
 ID_NUMBER = ColumnSpec("id_number", "身份证号码", width=22, example="310115198001011238")
@@ -111,6 +114,7 @@ class RosterRow:
     skill_level: int | None
     team: str
     enterprise: Organisation
+    employer: tuple[int, int | None, int | None]  # the enterprise's pk, zone and industry
     worker_id: int | None = None
 
 
@@ -128,6 +132,7 @@ class ImportResult:
 
 NAME_MAX = 50  # Worker.name
 KNOWN_BATCH = 5000  # ID numbers per query (below SQLite's and PostgreSQL's parameter limits)
+ROWS_PER_STATEMENT = 500  # rows per INSERT on SQLite
 
 
 def _known_workers(numbers: list[str]) -> dict[str, tuple]:
@@ -159,6 +164,40 @@ def import_roster(
 ) -> ImportResult:
     """Import a roster for ``competition`` on behalf of ``enterprises`` (an officer's own,
     or every enterprise for staff, then the file names each row's enterprise)."""
+    with _collector_paused():
+        return _import_roster(
+            actor=actor,
+            competition=competition,
+            source=source,
+            enterprises=enterprises,
+            size=size,
+            progress=progress,
+        )
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for the import: it makes some ten objects
+    per row and no reference cycles, and the collector would walk them all over and
+    over (a third of the import's Python time at 100,000 rows)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_roster(
+    *,
+    actor: Any,
+    competition: Competition,
+    source,
+    enterprises: list[Organisation],
+    size: int | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> ImportResult:
     if not competition.takes_workers:
         raise SpreadsheetRefused(
             _("This competition takes enterprises or project sites, not rosters of workers.")
@@ -174,15 +213,25 @@ def import_roster(
     errors = result.errors
     by_code = {e.credit_code: e for e in enterprises if e.credit_code} if several else {}
     only = enterprises[0] if not several else None
+    # (pk, zone, industry) of each enterprise, read once (not from the model per row)
+    employers = {id(e): (e.pk, e.zone_id, e.industry_id) for e in enterprises}
     parsed: list[RosterRow] = []
     seen: dict[str, int] = {}
     total = len(table.rows)
+    # Each row's cells are a tuple in the order of ``table.keys``: the positions of the
+    # columns (``None``: an optional column not in the sheet, read as an empty cell).
+    name_at, id_at, phone_at, trade_at, level_at, team_at, code_at = map(
+        table.index, ("name", "id_number", "phone", "trade", "skill_level", "team", "enterprise")
+    )
+    is_team = competition.is_team
+    parse_id = id_number_parser()
+    levels: dict[str, tuple[int | None, str | None]] = {}  # text → (level, error)
     for index, row in enumerate(table.rows):
         if progress and index % 10_000 == 0:
             progress("check", index, total)
-        values = row.values
-        name = cell_text(values.get("name")).replace(" ", "")
-        raw_id = values.get("id_number")
+        cells = row.cells
+        name = cell_text(cells[name_at]).replace(" ", "")
+        raw_id = cells[id_at]
         row_ok = True
         if not name:
             errors.add(table, row, "name", _("The name is missing."))
@@ -194,7 +243,7 @@ def import_roster(
             row_ok = False
         number = ""
         birth = gender = None
-        if raw_id in (None, ""):
+        if raw_id is None or raw_id == "":
             errors.add(table, row, "id_number", _("The ID number is missing."))
             row_ok = False
         elif number_too_long_for_excel(raw_id):
@@ -210,41 +259,53 @@ def import_roster(
             row_ok = False
         else:
             try:
-                parsed_id = parse_id_number(cell_text(raw_id))
-                number, birth, gender = parsed_id.number, parsed_id.birth_date, parsed_id.gender
+                number, birth, gender = parse_id(cell_text(raw_id))
             except ValidationError as error:
                 errors.add(table, row, "id_number", error.messages[0])
                 row_ok = False
         if number:
-            if number in seen:
+            first = seen.get(number)
+            if first is not None:
                 errors.add(
                     table,
                     row,
                     "id_number",
-                    _("This ID number is also on row %(row)d of the file.") % {"row": seen[number]},
+                    _("This ID number is also on row %(row)d of the file.") % {"row": first},
                 )
                 row_ok = False
             else:
                 seen[number] = row.number
-        phone = normalise_phone(cell_text(values.get("phone")))
-        if phone:
+        phone = cell_text(cells[phone_at]) if phone_at is not None else ""
+        if phone and not MOBILE.match(phone):  # a clean mobile number needs no more work
+            phone = normalise_phone(phone)
+            if phone:
+                try:
+                    validate_phone(phone)
+                except ValidationError as error:
+                    errors.add(table, row, "phone", error.messages[0])
+                    row_ok = False
+        level_text = cell_text(cells[level_at]) if level_at is not None else ""
+        level_read = levels.get(level_text)  # a handful of different texts in a file
+        if level_read is None:
             try:
-                validate_phone(phone)
+                level_read = (parse_skill_level(level_text), None)
             except ValidationError as error:
-                errors.add(table, row, "phone", error.messages[0])
-                row_ok = False
-        try:
-            level = parse_skill_level(cell_text(values.get("skill_level")))
-        except ValidationError as error:
-            errors.add(table, row, "skill_level", error.messages[0])
-            level, row_ok = None, False
-        team = cell_text(values.get("team")) if competition.is_team else ""
-        if competition.is_team and not team:
-            errors.add(table, row, "team", _("The team name is missing."))
+                level_read = (None, error.messages[0])
+            levels[level_text] = level_read
+        level, level_error = level_read
+        if level_error is not None:
+            errors.add(table, row, "skill_level", level_error)
             row_ok = False
+        team = ""
+        if is_team:
+            team = cell_text(cells[team_at]) if team_at is not None else ""
+            if not team:
+                errors.add(table, row, "team", _("The team name is missing."))
+                row_ok = False
         enterprise = only
         if several:
-            code = cell_text(values.get("enterprise")).upper().replace(" ", "")
+            code = cell_text(cells[code_at] if code_at is not None else None)
+            code = code.upper().replace(" ", "")
             enterprise = by_code.get(code)
             if enterprise is None:
                 errors.add(
@@ -265,12 +326,14 @@ def import_roster(
                     birth,
                     gender,
                     phone,
-                    cell_text(values.get("trade"))[:50],
+                    cell_text(cells[trade_at])[:50] if trade_at is not None else "",
                     level,
                     team[:100],
                     enterprise,
+                    employers[id(enterprise)],
                 )
             )
+    del seen
     if progress:
         progress("check", total, total)
 
@@ -298,7 +361,8 @@ def import_roster(
             # one writer at a time): all above the largest id visible now, so one range
             # read finds them.
             last_id = Worker.objects.aggregate(last=Max("pk"))["last"] or 0
-            result.new_workers = insert_worker_rows(_worker_row(r) for r in new)
+            initials: dict[str, str] = {}  # names repeat: each is read once
+            result.new_workers = insert_worker_rows(_worker_row(r, initials) for r in new)
             if result.new_workers != len(new):
                 raise SpreadsheetRefused(
                     _(
@@ -325,7 +389,7 @@ def import_roster(
                 "rows": result.rows,
                 "entries": result.entries,
                 "new_workers": result.new_workers,
-                "enterprises": sorted({members[0].enterprise.pk for members in units}),
+                "enterprises": sorted({members[0].employer[0] for members in units}),
                 "file_sha256": _digest(source),
                 "at": timezone.now(),
             },
@@ -347,18 +411,22 @@ def _check_against_database(
             "worker_id", flat=True
         )
     )
-    row_index = {r.number: r for r in table.rows}
+    row_of = _RowIndex(table)
+    # Each rule depends on one value only (the employer's zone and industry, the
+    # level, the date of birth): worked out once per value, not once per row.
+    by_employer: dict[tuple, list[str]] = {}
+    by_level: dict[int | None, list[str]] = {}
+    by_birth: dict[Any, list[str]] = {}
     for r in parsed:
-        row = row_index[r.number]
         found = known.get(r.id_number)
         if found is not None:
             pk, known_name, employer_id, known_level = found
             r.worker_id = pk
-            if employer_id != r.enterprise.pk:
+            if employer_id != r.employer[0]:
                 # Say nothing about a person outside the importer's enterprise.
                 errors.add(
                     table,
-                    row,
+                    row_of(r),
                     "id_number",
                     _(
                         "This ID number is registered by another organisation; a worker who "
@@ -370,7 +438,7 @@ def _check_against_database(
             if known_name != r.name:
                 errors.add(
                     table,
-                    row,
+                    row_of(r),
                     "name",
                     _(
                         "The name does not match the worker registered under this ID number "
@@ -380,18 +448,34 @@ def _check_against_database(
                 )
                 continue
             if pk in entered:
-                errors.add(table, row, "id_number", eligibility.already_entered_refusal(r.name))
+                errors.add(
+                    table, row_of(r), "id_number", eligibility.already_entered_refusal(r.name)
+                )
                 continue
             # The record decides; a level in the file does not change it.
             r.skill_level = known_level
-        for reason in eligibility.employer_refusals(
-            rules, zone_id=r.enterprise.zone_id, industry_id=r.enterprise.industry_id
-        ):
-            errors.add(table, row, None, reason)
-        for reason in eligibility.level_refusals(rules, skill_level=r.skill_level):
-            errors.add(table, row, "skill_level", reason)
-        for reason in eligibility.age_refusals(rules, birth_date=r.birth_date):
-            errors.add(table, row, "id_number", reason)
+        reasons = by_employer.get(r.employer)
+        if reasons is None:
+            _pk, zone_id, industry_id = r.employer
+            reasons = by_employer[r.employer] = eligibility.employer_refusals(
+                rules, zone_id=zone_id, industry_id=industry_id
+            )
+        for reason in reasons:
+            errors.add(table, row_of(r), None, reason)
+        reasons = by_level.get(r.skill_level)
+        if reasons is None:
+            reasons = by_level[r.skill_level] = eligibility.level_refusals(
+                rules, skill_level=r.skill_level
+            )
+        for reason in reasons:
+            errors.add(table, row_of(r), "skill_level", reason)
+        reasons = by_birth.get(r.birth_date)
+        if reasons is None:
+            reasons = by_birth[r.birth_date] = eligibility.age_refusals(
+                rules, birth_date=r.birth_date
+            )
+        for reason in reasons:
+            errors.add(table, row_of(r), "id_number", reason)
 
     # Capacity, quota and team sizes.
     active = Entry.objects.filter(competition=competition).exclude(status=Entry.Status.WITHDRAWN)
@@ -402,31 +486,44 @@ def _check_against_database(
     if competition.is_team:
         teams: dict[tuple[int, str], list[RosterRow]] = defaultdict(list)
         for r in parsed:
-            teams[(r.enterprise.pk, r.team)].append(r)
+            teams[(r.employer[0], r.team)].append(r)
         units = list(teams.values())
         for members in units:
             for reason in eligibility.team_size_refusals(rules, size=len(members)):
-                errors.add(
-                    table, row_index[members[0].number], "team", f"{members[0].team}：{reason}"
-                )
+                errors.add(table, row_of(members[0]), "team", f"{members[0].team}：{reason}")
     else:
         units = [[r] for r in parsed]
-    adding_by_enterprise: Counter = Counter()
-    for position, members in enumerate(units, start=1):
-        enterprise = members[0].enterprise
-        adding_by_enterprise[enterprise.pk] += 1
-        reasons = eligibility.limit_refusals(
-            rules,
-            entries_now=now_total + position - 1,
-            enterprise_entries_now=now_by_enterprise[enterprise.pk]
-            + adding_by_enterprise[enterprise.pk]
-            - 1,
-        )
-        for reason in reasons:
-            errors.add(table, row_index[members[0].number], None, reason)
+    if rules.capacity is not None or rules.quota is not None:  # else nothing to count
+        adding_by_enterprise: Counter = Counter()
+        for position, members in enumerate(units, start=1):
+            enterprise_id = members[0].employer[0]
+            adding_by_enterprise[enterprise_id] += 1
+            reasons = eligibility.limit_refusals(
+                rules,
+                entries_now=now_total + position - 1,
+                enterprise_entries_now=now_by_enterprise[enterprise_id]
+                + adding_by_enterprise[enterprise_id]
+                - 1,
+            )
+            for reason in reasons:
+                errors.add(table, row_of(members[0]), None, reason)
     if errors:
         return None
     return units
+
+
+class _RowIndex:
+    """The sheet's row of a parsed row, for error messages; the index (one entry per
+    row) is built only when the first error needs it."""
+
+    def __init__(self, table):
+        self.table = table
+        self.rows: dict[int, Any] | None = None
+
+    def __call__(self, r: RosterRow):
+        if self.rows is None:
+            self.rows = {row.number: row for row in self.table.rows}
+        return self.rows[r.number]
 
 
 def _insert_entries(
@@ -437,7 +534,7 @@ def _insert_entries(
     submitted_by_id: int | None,
 ) -> None:
     """One entry per unit and one member per row, as :class:`Entry` and
-    :class:`EntryMember` would store them (defaults, timestamps), in two bulk statements."""
+    :class:`EntryMember` would store them (defaults, timestamps), in bulk statements."""
     now = timezone.now()
     fixed = {
         "competition_id": competition.pk,
@@ -447,44 +544,36 @@ def _insert_entries(
         "updated_at": now,
     }
     per_unit = ("enterprise_id", "team_name", "zone_id")
-    entry_fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
-    constants = [
-        f.get_db_prep_save(fixed[f.attname] if f.attname in fixed else f.get_default(), connection)
-        for f in entry_fields
-        if f.attname not in per_unit
-    ]
-    columns = [
-        "id",
-        *per_unit,
-        *(f.column for f in entry_fields if f.attname not in per_unit),
-    ]
+    constants = {
+        f.column: f.get_db_prep_save(
+            fixed[f.attname] if f.attname in fixed else f.get_default(), connection
+        )
+        for f in Entry._meta.concrete_fields
+        if not f.primary_key and f.attname not in per_unit
+    }
     with connection.cursor() as cursor:
         entry_ids = _reserve_ids(cursor, Entry, len(units))
         _insert_rows(
             cursor,
             Entry,
-            columns,
+            ["id", *per_unit],
             (
-                (
-                    entry_id,
-                    members[0].enterprise.pk,
-                    members[0].team,
-                    members[0].enterprise.zone_id,
-                    *constants,
-                )
+                (entry_id, members[0].employer[0], members[0].team, members[0].employer[1])
                 for entry_id, members in zip(entry_ids, units, strict=True)
             ),
+            constants,
         )
         team = competition.is_team
         _insert_rows(
             cursor,
             EntryMember,
-            ["entry_id", "competition_id", "worker_id", "is_captain", "active"],
+            ["entry_id", "worker_id", "is_captain"],
             (
-                (entry_id, competition.pk, r.worker_id, i == 0 and team, True)
+                (entry_id, r.worker_id, i == 0 and team)
                 for entry_id, members in zip(entry_ids, units, strict=True)
                 for i, r in enumerate(members)
             ),
+            {"competition_id": competition.pk, "active": True},
         )
 
 
@@ -514,31 +603,60 @@ def _reserve_ids(cursor, model, n: int) -> list[int]:
     return list(range(last + 1, last + n + 1))
 
 
-def _insert_rows(cursor, model, columns: list[str], rows) -> None:
+def _insert_rows(
+    cursor, model, columns: list[str], rows: Iterable[Sequence], constants: dict[str, Any]
+) -> None:
+    """``rows`` of values for ``columns``, each stored with the same ``constants``
+    (column → value)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(c) for c in columns)
+    names = ", ".join(quote(c) for c in [*columns, *constants])
     if connection.vendor == "postgresql":
+        tail = tuple(constants.values())
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+                copy.write_row((*row, *tail))
+        return
+    # SQLite: hundreds of rows per statement, the constants given once per statement
+    # (INSERT … SELECT column1, …, ?, … FROM (VALUES (…), (…), …)), take less than
+    # half the time of one statement per row (executemany). They go through the
+    # driver's own cursor: Django's would rewrite every placeholder of every statement.
+    picked = ", ".join([f"column{i}" for i in range(1, len(columns) + 1)] + ["?"] * len(constants))
+    one = "(" + ", ".join(["?"] * len(columns)) + ")"
+    room = connection.features.max_query_params - len(constants)
+    per_statement = max(1, min(ROWS_PER_STATEMENT, room // len(columns)))
+    statements: dict[int, str] = {}  # by number of rows: the last chunk is shorter
+    head = list(constants.values())  # the constants' placeholders come first
+    raw = connection.connection.cursor()
+    try:
+        for chunk in batched(rows, per_statement):
+            sql = statements.get(len(chunk))
+            if sql is None:
+                sql = statements[len(chunk)] = (
+                    f"INSERT INTO {table} ({names}) SELECT {picked} "  # noqa: S608
+                    f"FROM (VALUES {', '.join([one] * len(chunk))})"
+                )
+            raw.execute(sql, [*head, *chain.from_iterable(chunk)])
+    finally:
+        raw.close()
 
 
-def _worker_row(r: RosterRow) -> tuple:
+def _worker_row(r: RosterRow, initials: dict[str, str]) -> tuple:
     """A new worker, shaped like :data:`jingsai.people.domain.bulk.WORKER_COLUMNS`."""
-    enterprise = r.enterprise
+    enterprise_id, zone_id, industry_id = r.employer
+    name = r.name
+    name_initials = initials.get(name)
+    if name_initials is None:
+        name_initials = initials[name] = person_initials(name)
     return (
-        r.name,
-        person_initials(r.name),
+        name,
+        name_initials,
         r.id_number,
         r.birth_date,
         r.gender,
-        enterprise.pk,
-        enterprise.zone_id,
-        enterprise.industry_id,
+        enterprise_id,
+        zone_id,
+        industry_id,
         r.trade,
         r.skill_level,
         r.phone,
