@@ -294,3 +294,22 @@ def test_a_measurement_may_be_left_to_another_judge(judged):
     row = next(r for r in compute.compute(judged["competition"]) if r.entry == "A01")
     assert row.total == Decimal("83.85")
     assert not any(flag.startswith(("missing:T1", "conflicting")) for flag in row.flags)
+
+
+def test_changing_a_criterion_after_marking_keeps_results_exact(judged):
+    from jingsai.judging.domain import scheme
+
+    _mark_everything(judged, {("J2", "A03"): {"P1": "30"}, ("J3", "A03"): {"P1": "44"}})
+    competition = judged["competition"]
+    scheme.update_criterion(
+        actor=None, criterion=judged["criteria"]["P1"], aggregation="median", spread_limit=None
+    )
+    scheme.update_criterion(actor=None, criterion=judged["criteria"]["P2"], spread_limit=0)
+    fast = compute.compute(competition)
+    reference = compute.compute(competition, force_reference=True)
+    assert [(r.entry, r.rank, r.total, r.exact_total, r.flags) for r in fast] == [
+        (r.entry, r.rank, r.total, r.exact_total, r.flags) for r in reference
+    ]
+    a03 = next(r for r in fast if r.entry == "A03")
+    # P1 median of 30 and 44 (J1 40) = 40; T1 80, P2 45.5: 24 + 85.5 × 0.7 = 83.85
+    assert a03.total == Decimal("83.85")

@@ -411,6 +411,35 @@ class Tally(models.Model):
         return f"{self.entry_id}/{self.criterion_id}: {self.count}"
 
 
+class StageTally(models.Model):
+    """One entry's stage, summed from its :class:`Tally` rows: the stage score times
+    10⁴·L₀ (L₀ = lcm(1..12), so every mean, trimmed mean and median is a whole
+    number), how many criteria have a mark, the fewest judge marks on a
+    judgement criterion, and how many criteria are flagged. Kept in step by
+    :func:`jingsai.judging.domain.tallies.refresh`; results are computed from it.
+    """
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+", db_index=False)
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+", db_index=False)
+    score = models.BigIntegerField()
+    marked = models.PositiveIntegerField()
+    fewest = models.PositiveIntegerField(null=True)
+    flagged = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "entry", "stage"], name="one_stage_tally_per_entry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}/{self.stage_id}: {self.score}"
+
+
 class Result(models.Model):
     """A computed result; replaced whole each time results are computed."""
 

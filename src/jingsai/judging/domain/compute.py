@@ -5,20 +5,18 @@ written for readability and used on workbooks). Here the same arithmetic runs
 at scale: the database sums the counted marks per entry and stage in exact
 integers, and Python turns those sums into totals, ranks and awards.
 
-The sums come from :class:`~jingsai.judging.models.Tally` (the counted marks
-summed per entry and criterion, kept in step with the marks by every service
-that changes them), so computing reads one row per entry and criterion rather
-than one per mark.
+The sums come from :class:`~jingsai.judging.models.StageTally` (one row per
+entry and stage, kept in step with the marks by every service that changes them,
+see :mod:`.tallies`), so computing reads a few rows per entry, not one per mark.
 
-Why it is exact: marks are whole ten-thousandths. With ``L`` the least common
-multiple of 1..n (n = the most judges on one entry), every criterion mark
-times ``L`` is a whole number — mean ``S·L/n``, trimmed ``(S−max−min)·L/(n−2)``,
-median ``v·L`` or ``(v₁+v₂)·L/2``, measurement ``v·L`` — so the database can
-add them up with integer arithmetic and nothing is rounded. A stage score is
-then ``N / (10⁴·L)``, and the total is an exact fraction. Only when such
-integers could overflow 63 bits does the computation fall back to the
-reference, in Python. Flags are counted in the same query; entries that carry
-one are re-examined criterion by criterion to name them.
+Why it is exact: marks are whole ten-thousandths, and with L₀ = lcm(1..12) every
+criterion mark times L₀ is a whole number (mean, trimmed mean, median,
+measurement), so the tallies add them up in integers and nothing is rounded. A
+stage score is ``N / (10⁴·L₀)`` and the total an exact fraction. With more than
+12 judges on an entry, or integers that could overflow 63 bits, the computation
+falls back to the reference, in Python. Entries whose tallies show a flag (or
+fewer marks than assigned judges) are re-examined criterion by criterion to name
+their flags.
 """
 
 from __future__ import annotations
@@ -34,9 +32,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jingsai.common.collector import collector_paused
 from jingsai.common.domain import audit
 from jingsai.competitions.models import Competition, Entry
-from jingsai.judging.domain import aggregation, awards, ranking, results
+from jingsai.judging.domain import aggregation, awards, ranking, results, tallies
 from jingsai.judging.domain.results import CriterionSpec, EntrySpec, ResultRow, Scheme, StageSpec
 from jingsai.judging.domain.sheets import units_to_decimal
 from jingsai.judging.models import (
@@ -47,7 +46,7 @@ from jingsai.judging.models import (
     Mark,
     Result,
     Stage,
-    Tally,
+    StageTally,
 )
 from jingsai.organisations.models import Organisation
 
@@ -151,6 +150,11 @@ def _member_names(competition: Competition) -> dict[int, list[str]]:
 
 def compute(competition: Competition, *, force_reference: bool = False) -> list[ResultRow]:
     """Ranks, totals, awards and flags of every approved entry, in rank order."""
+    with collector_paused():
+        return _compute(competition, force_reference=force_reference)
+
+
+def _compute(competition: Competition, *, force_reference: bool) -> list[ResultRow]:
     scheme = scheme_for(competition)
     entries, specs = ranked_entries(competition)
     if not entries or not scheme.stages:
@@ -163,12 +167,15 @@ def compute(competition: Competition, *, force_reference: bool = False) -> list[
         )
         assigned_count = dict(cursor.fetchall())
     most_judges = max([2, *assigned_count.values()])
-    lcm = math.lcm(*range(1, most_judges + 1))
     criteria = list(Criterion.objects.filter(competition=competition).select_related("stage"))
     biggest = max((int(c.max_mark * MARK_SCALE) for c in criteria), default=0)
-    if force_reference or biggest * most_judges * lcm * max(len(criteria), 1) >= SAFE_INTEGER:
+    if (
+        force_reference
+        or most_judges > tallies.MOST_JUDGES
+        or biggest * most_judges * tallies.L0 * max(len(criteria), 1) >= SAFE_INTEGER
+    ):
         return _reference(competition, scheme, entries, specs)
-    return _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm)
+    return _fast(competition, scheme, entries, specs, criteria, assigned_count, tallies.L0)
 
 
 def _counted_marks(competition: Competition, entry_ids=None):
@@ -194,105 +201,32 @@ def _reference(competition, scheme, entries, specs) -> list[ResultRow]:
     return results.compute(scheme, specs, assigned=assigned, marks=marks)
 
 
-def _criterion_mark_sql(c: Criterion, lcm: int) -> str:
-    """The criterion's mark times L, from the group's s(um), lo, hi and n (exact integers)."""
-    if c.kind == aggregation.MEASUREMENT:
-        return f"CASE WHEN g.lo = g.hi THEN g.lo * {lcm} ELSE 0 END"
-    if c.aggregation == aggregation.MEDIAN:
-        return "0"  # added from the single marks, in Python
-    if c.aggregation == aggregation.TRIMMED:
-        return (
-            f"CASE WHEN g.n >= {aggregation.TRIM_FROM} "
-            f"THEN (g.s - g.hi - g.lo) * {lcm} / (g.n - 2) ELSE g.s * {lcm} / g.n END"
-        )
-    return f"g.s * {lcm} / g.n"
-
-
-def _criterion_flag_sql(c: Criterion) -> str:
-    if c.kind == aggregation.MEASUREMENT:
-        return "CASE WHEN g.lo <> g.hi THEN 1 ELSE 0 END"
-    if c.spread_limit is None:
-        return "0"
-    return f"CASE WHEN g.hi - g.lo > {int(c.spread_limit * MARK_SCALE)} THEN 1 ELSE 0 END"
-
-
-def _entry_sql(competition_id: int, stages: list[int], criteria: list[Criterion], lcm: int) -> str:
-    """One row per entry: each stage's score times 10⁴·L, criteria marked, fewest judge
-    marks on a judgement criterion, and how many criteria are flagged."""
-    lcm = int(lcm)
-    columns = []
-    for stage_id in stages:
-        whens = " ".join(
-            f"WHEN {int(c.pk)} THEN {_criterion_mark_sql(c, lcm)}"
-            for c in criteria
-            if c.stage_id == stage_id
-        )
-        columns.append(
-            f"CAST(SUM(CASE g.criterion_id {whens} ELSE 0 END) AS BIGINT)" if whens else "0"
-        )
-    flag_whens = " ".join(f"WHEN {int(c.pk)} THEN {_criterion_flag_sql(c)}" for c in criteria)
-    judgement = [str(int(c.pk)) for c in criteria if c.kind == aggregation.JUDGEMENT]
-    fewest = (
-        f"MIN(CASE WHEN g.criterion_id IN ({', '.join(judgement)}) THEN g.n END)"
-        if judgement
-        else "NULL"
-    )
-    tally = Tally._meta.db_table
-    # g.s, g.lo, g.hi, g.n: the criterion's sum, lowest, highest and count of marks
-    sql = f"""
-        SELECT g.entry_id, {", ".join(columns)}, COUNT(*), {fewest},
-               SUM(CASE g.criterion_id {flag_whens} ELSE 0 END)
-        FROM {tally} g
-        WHERE g.competition_id = {int(competition_id)}
-        GROUP BY g.entry_id
-    """  # noqa: S608 (only integers read from the database are formatted in)
-    for short, column in (("g.s", "g.total"), ("g.lo", "g.lowest"), ("g.hi", "g.highest")):
-        sql = sql.replace(short, column)
-    return sql.replace("g.n", "g.count")
-
-
 def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) -> list[ResultRow]:
     stages = list(Stage.objects.filter(competition=competition).order_by("order", "id"))
     codes = [s.code for s in stages]
     position = {s.pk: i for i, s in enumerate(stages)}
     width = len(stages)
-    # per entry: [stage numerators…] (each stage's score × 10⁴·L)
+    # per entry: [stage numerators…] (each stage's score × 10⁴·L₀), from the stage tallies
     scores: dict[int, list[int]] = {}
+    marked: dict[int, int] = defaultdict(int)
     suspect: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute(_entry_sql(competition.pk, [s.pk for s in stages], criteria, lcm))
-        criteria_count = len(criteria)
-        for row in cursor.fetchall():
-            entry_id = row[0]
-            scores[entry_id] = [int(value) for value in row[1 : 1 + width]]
-            marked, fewest, flagged = row[1 + width :]
-            if (
-                flagged
-                or marked < criteria_count  # a criterion without any counted mark is missing
-                or (fewest is not None and fewest < assigned_count.get(entry_id, 0))
-            ):
+        cursor.execute(
+            f"SELECT entry_id, stage_id, score, marked, fewest, flagged "  # noqa: S608
+            f"FROM {StageTally._meta.db_table} WHERE competition_id = %s",
+            [competition.pk],
+        )
+        for entry_id, stage_id, score, count, fewest, flagged in cursor.fetchall():
+            numerators = scores.get(entry_id)
+            if numerators is None:
+                numerators = scores[entry_id] = [0] * width
+            numerators[position[stage_id]] = int(score)
+            marked[entry_id] += count
+            if flagged or (fewest is not None and fewest < assigned_count.get(entry_id, 0)):
                 suspect.add(entry_id)
-    suspect |= {pk for pk in entries if pk not in scores}
-    medians = {
-        c.pk: position[c.stage_id]
-        for c in criteria
-        if c.aggregation == aggregation.MEDIAN and c.kind == aggregation.JUDGEMENT
-    }
-    if medians:
-        values: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for entry_id, criterion_id, units in (
-            Mark.objects.filter(competition=competition, counts=True, criterion_id__in=medians)
-            .order_by("entry_id", "criterion_id", "units")
-            .values_list("entry_id", "criterion_id", "units")
-        ):
-            values[(entry_id, criterion_id)].append(units)
-        for (entry_id, criterion_id), units in values.items():
-            middle = len(units) // 2
-            if len(units) % 2:
-                numerator = units[middle] * lcm
-            else:
-                numerator = (units[middle - 1] + units[middle]) * lcm // 2
-            scores.setdefault(entry_id, [0] * width)[medians[criterion_id]] += numerator
+    criteria_count = len(criteria)
+    # an entry without a counted mark on some criterion is missing one
+    suspect |= {pk for pk in entries if marked.get(pk, 0) < criteria_count}
     # total = Σ N_s · weight_s / (10⁴ · L · max_s) = Σ N_s · a_s / b_s = (Σ N_s · a_s · B/b_s) / B
     factors = []
     for stage in stages:
@@ -303,7 +237,7 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
     common = math.lcm(*(f.denominator for f in factors))
     multipliers = [f.numerator * (common // f.denominator) for f in factors]
     flags_of = _flags(competition, scheme, entries, specs, suspect)
-    # the ranking key of ranking._key, in integers: −total, then each tie-breaker
+    # ranking._key in integers: −total in cents, then the tie-breakers (asked only on ties)
     tiebreak = [
         (ranking.TIME, None)
         if rule == ranking.TIME
@@ -311,33 +245,42 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
         for rule in scheme.tiebreak
     ]
     empty = [0] * width
-    numerators, keys = [], []
-    for pk, spec in zip(entries, specs, strict=True):
-        stage_numerators = scores.get(pk, empty)
-        numerator = sum(map(mul, stage_numerators, multipliers))
+    numerators, primary = [], []
+    double = 2 * common
+    for pk in entries:
+        numerator = sum(map(mul, scores.get(pk, empty), multipliers))
         numerators.append(numerator)
-        cents = (numerator * 200 + common) // (2 * common)  # half-up, totals are ≥ 0
-        key = [-cents]
-        for kind, index in tiebreak:
+        primary.append(-((numerator * 200 + common) // double))  # half-up, totals are ≥ 0
+
+    def secondary(index: int) -> tuple:
+        stage_numerators = scores.get(entries[index], empty)
+        key = []
+        for kind, position_ in tiebreak:
             if kind == ranking.TIME:
-                key.append((spec.time_seconds is None, spec.time_seconds or 0))
+                seconds = specs[index].time_seconds
+                key.append((seconds is None, seconds or 0))
             else:
-                key.append(-stage_numerators[index] if index is not None else 0)
-        keys.append(tuple(key))
-    order = ranking.rank_by_keys(keys, [spec.number for spec in specs])
+                key.append(-stage_numerators[position_] if position_ is not None else 0)
+        return tuple(key)
+
+    order = ranking.rank_by_keys(primary, secondary, [spec.number for spec in specs])
     bounds = awards.bounds(scheme.award_levels, len(order))
     denominator = MARK_SCALE * lcm
+    totals: dict[int, Decimal] = {}
     rows = []
     for index, place in order:
-        spec = specs[index]
-        total = Decimal(-keys[index][0]).scaleb(-2)
+        cents = -primary[index]
+        total = totals.get(cents)
+        if total is None:
+            total = totals[cents] = Decimal(cents).scaleb(-2)
+        pk = entries[index]
         rows.append(
             FastRow(
                 place,
-                spec,
+                specs[index],
                 total,
                 (numerators[index], common),
-                (codes, scores.get(entries[index], empty), denominator),
+                (codes, scores.get(pk, empty), denominator),
                 awards.award_for(
                     rank=place,
                     total=total,
@@ -345,7 +288,7 @@ def _fast(competition, scheme, entries, specs, criteria, assigned_count, lcm) ->
                     level_bounds=bounds,
                     min_total=scheme.min_total,
                 ),
-                flags_of.get(entries[index], []),
+                flags_of.get(pk, []),
             )
         )
     return rows

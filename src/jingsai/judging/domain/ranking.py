@@ -12,7 +12,7 @@ Entries still equal on every key share a rank; the next rank skips
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -41,30 +41,47 @@ def _key(item: Ranked, tiebreak: Sequence[str]) -> tuple:
 
 def rank(items: Sequence[Ranked], *, tiebreak: Sequence[str] = ()) -> list[Ranked]:
     """Sort and give ranks; returns the items in rank order, then entry number."""
-    keys = [_key(item, tiebreak) for item in items]
     ordered = []
-    for index, place in rank_by_keys(keys, [item.entry for item in items]):
+    for index, place in rank_by_keys(
+        [-item.total for item in items],
+        lambda index: _key(items[index], tiebreak)[1:],
+        [item.entry for item in items],
+    ):
         item = items[index]
         item.rank = place
         ordered.append(item)
     return ordered
 
 
-def rank_by_keys(keys: Sequence[tuple], numbers: Sequence[str]) -> list[tuple[int, int]]:
-    """(index, rank) in rank order: ascending key; equal keys share a rank (1, 2, 2, 4)
-    and are listed by entry number (compared naturally only among them)."""
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+def rank_by_keys(
+    primary: Sequence, secondary: Callable[[int], tuple], numbers: Sequence[str]
+) -> list[tuple[int, int]]:
+    """(index, rank) in rank order, by the key (primary, secondary(index)) ascending.
+
+    Items with equal keys share a rank (1, 2, 2, 4) and are listed by entry
+    number, compared naturally. The secondary key (the tie-breakers) and the
+    entry numbers are worked out only among items whose primary keys are equal.
+    """
+    order = sorted(range(len(primary)), key=primary.__getitem__)
     result: list[tuple[int, int]] = []
+    append = result.append
     start, count = 0, len(order)
     while start < count:
-        key = keys[order[start]]
+        first = order[start]
         end = start + 1
-        while end < count and keys[order[end]] == key:
+        if end == count or primary[order[end]] != primary[first]:
+            append((first, start + 1))
+            start = end
+            continue
+        while end < count and primary[order[end]] == primary[first]:
             end += 1
-        run = order[start:end]
-        if len(run) > 1:
-            run.sort(key=lambda index: _entry_order(numbers[index]))
-        result.extend((index, start + 1) for index in run)
+        run = sorted(order[start:end], key=lambda i: (secondary(i), _entry_order(numbers[i])))
+        place, previous = start + 1, None
+        for offset, index in enumerate(run):
+            key = secondary(index)
+            if key != previous:
+                place, previous = start + 1 + offset, key
+            append((index, place))
         start = end
     return result
 

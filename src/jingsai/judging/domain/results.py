@@ -45,7 +45,7 @@ class Scheme:
     tiebreak: Sequence[str] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntrySpec:
     number: str
     name: str = ""

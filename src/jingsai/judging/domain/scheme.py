@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from jingsai.common.domain import audit
 from jingsai.common.domain.changes import create_audited, delete_audited, update_audited
 from jingsai.competitions.models import Competition
+from jingsai.judging.domain import tallies
 from jingsai.judging.domain.awards import parse_awards
 from jingsai.judging.domain.panel import judging_of
 from jingsai.judging.models import MARK_SCALE, Criterion, Judging, Mark, Stage
@@ -204,6 +205,7 @@ def delete_stage(*, actor: Any, stage: Stage) -> None:
             )
         for criterion in Criterion.objects.filter(stage=stage):
             delete_audited(criterion, actor=actor)
+        tallies.refresh_stages(criterion.competition_id)
         delete_audited(stage, actor=actor)
 
 
@@ -295,7 +297,10 @@ def update_criterion(*, actor: Any, criterion: Criterion, **changes: Any) -> Cri
             )
         if not changes.get("order"):
             changes.pop("order", None)
-        return update_audited(criterion, actor=actor, changes=changes)
+        criterion = update_audited(criterion, actor=actor, changes=changes)
+        # its kind, aggregation, spread limit or stage change what the tallies hold
+        tallies.refresh_stages(competition.pk)
+        return criterion
 
 
 def delete_criterion(*, actor: Any, criterion: Criterion) -> None:
