@@ -133,3 +133,14 @@ def test_importing_the_same_slug_twice_is_refused(tmp_path):
     import_competition(workbook)
     with pytest.raises(WorkbookRefused, match="already exists"):
         import_competition(workbook)
+
+
+def test_values_too_long_for_the_database_are_refused_not_crashed():
+    from jingsai.competitions.models import Competition
+    from jingsai.judging.domain.workbook import WorkbookRefused
+
+    workbook = read_workbook(book())
+    workbook.slug = "x" * 31
+    with pytest.raises(WorkbookRefused, match="longer than 30"):
+        import_competition(workbook)
+    assert not Competition.objects.exists()

@@ -64,7 +64,41 @@ def _home() -> tuple[ProgrammeYear, Series, Organisation]:
     return year, series, union
 
 
+LIMITS = (
+    # (sheet, what, values, longest the database keeps)
+    ("competition", "slug", lambda w: [w.slug], 30),
+    ("competition", "title", lambda w: [w.title], 200),
+    ("stages", "code", lambda w: [s.code for s in w.scheme.stages], 30),
+    ("stages", "name", lambda w: [s.name for s in w.scheme.stages], 100),
+    ("criteria", "code", lambda w: [c.code for c in w.scheme.criteria], 30),
+    ("criteria", "name", lambda w: [c.name for c in w.scheme.criteria], 200),
+    ("entries", "number", lambda w: [e.number for e in w.entries], 40),
+    ("entries", "name", lambda w: [e.name for e in w.entries], 100),
+    ("entries", "organisation", lambda w: [e.organisation for e in w.entries], 200),
+    ("judges", "code", lambda w: [j.code for j in w.judges], 30),
+    ("judges", "name", lambda w: [j.name for j in w.judges], 100),
+    ("judges", "organisation", lambda w: [j.organisation for j in w.judges], 200),
+)
+
+
+def _too_long(workbook: CompetitionWorkbook) -> list[WorkbookError]:
+    errors = []
+    for sheet, what, values, longest in LIMITS:
+        for position, value in enumerate(values(workbook)):
+            if value and len(value) > longest:
+                row = position + 2 if sheet != "competition" else 0
+                errors.append(
+                    WorkbookError(
+                        sheet, row, "", f"the {what} “{value[:40]}…” is longer than {longest}"
+                    )
+                )
+    return errors
+
+
 def import_competition(workbook: CompetitionWorkbook, *, actor: Any = None) -> Competition:
+    too_long = _too_long(workbook)
+    if too_long:
+        raise WorkbookRefused(too_long)
     if Competition.objects.filter(code=workbook.slug).exists():
         raise WorkbookRefused(
             [
