@@ -338,13 +338,20 @@ def _flags(competition, scheme, entries, specs, suspect: set[int]) -> dict[int, 
     if not suspect:
         return {}
     marks: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    for entry_id, judge, criterion, units in _counted_marks(competition, entry_ids=suspect):
-        marks[entry_id][criterion][judge] = units_to_decimal(units)
     assigned: dict[int, list[str]] = defaultdict(list)
-    for entry_id, judge in Assignment.objects.filter(
-        competition=competition, entry_id__in=suspect
-    ).values_list("entry_id", "judge__code"):
-        assigned[entry_id].append(judge)
+    # a few entries: by id, in chunks (databases cap a statement's parameters);
+    # many: the whole competition, filtered here
+    chunks = [None] if len(suspect) > 5000 else _chunks(sorted(suspect), 1000)
+    for chunk in chunks:
+        for entry_id, judge, criterion, units in _counted_marks(competition, entry_ids=chunk):
+            if entry_id in suspect:
+                marks[entry_id][criterion][judge] = units_to_decimal(units)
+        assignments = Assignment.objects.filter(competition=competition)
+        if chunk is not None:
+            assignments = assignments.filter(entry_id__in=chunk)
+        for entry_id, judge in assignments.values_list("entry_id", "judge__code"):
+            if entry_id in suspect:
+                assigned[entry_id].append(judge)
     out = {}
     for entry_id in suspect:
         found = set()
@@ -361,6 +368,10 @@ def _flags(competition, scheme, entries, specs, suspect: set[int]) -> dict[int, 
         if found:
             out[entry_id] = sorted(found)
     return out
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 # --- stored results --------------------------------------------------------------

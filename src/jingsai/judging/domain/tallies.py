@@ -49,7 +49,11 @@ def refresh(competition_id: int, entry_ids: Iterable[int] | None = None) -> None
     ids = sorted(set(entry_ids))
     if not ids:
         return
-    list(Entry.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    for start in range(0, len(ids), 5000):  # statements carry at most so many parameters
+        chunk = ids[start : start + 5000]
+        list(
+            Entry.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk")
+        )
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(["%s"] * len(chunk))
