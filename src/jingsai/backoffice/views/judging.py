@@ -127,40 +127,52 @@ def _criterion_of(competition, criterion_pk) -> Criterion:
     )
 
 
-@requires(policy.can_browse_competitions)
-def stage_edit(request, pk, stage_pk=None):
-    competition = managed_judging(request, pk)
-    stage = _stage_of(competition, stage_pk) if stage_pk else None
-    initial = {}
-    if stage is None:
-        top = Stage.objects.filter(competition=competition).aggregate(top=Max("order"))["top"]
-        initial["order"] = (top or 0) + 1
-    form = StageForm(
-        request.POST or None,
-        instance=_stage_of(competition, stage_pk) if stage_pk else None,
-        initial=initial,
-    )
+def _edit(request, competition, form, *, save, title):
+    """Validate ``form`` and hand its data to ``save``; refusals go back onto the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            if stage is None:
-                scheme.add_stage(actor=request.user, competition=competition, **form.cleaned_data)
-            else:
-                scheme.update_stage(actor=request.user, stage=stage, **form.cleaned_data)
+            save(dict(form.cleaned_data))
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect("backoffice:judging_overview", pk=pk)
+            return redirect("backoffice:judging_overview", pk=competition.pk)
     return render(
         request,
         "backoffice/judging/form.html",
-        {
-            "competition": competition,
-            "form": form,
-            "title": _("Edit stage") if stage else _("Add a stage"),
-            "tab": "overview",
-        },
+        {"competition": competition, "form": form, "title": title, "tab": "overview"},
     )
+
+
+def _remove(request, competition, remove, done: str):
+    try:
+        remove()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("backoffice:judging_overview", pk=competition.pk)
+
+
+def _next_order(items) -> int:
+    return (items.aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+@requires(policy.can_browse_competitions)
+def stage_edit(request, pk, stage_pk=None):
+    competition = managed_judging(request, pk)
+    stage = _stage_of(competition, stage_pk) if stage_pk else None
+    initial = {} if stage else {"order": _next_order(Stage.objects.filter(competition=competition))}
+    form = StageForm(request.POST or None, instance=stage, initial=initial)
+
+    def save(data):
+        if stage is None:
+            scheme.add_stage(actor=request.user, competition=competition, **data)
+        else:
+            scheme.update_stage(actor=request.user, stage=stage, **data)
+
+    title = _("Edit stage") if stage else _("Add a stage")
+    return _edit(request, competition, form, save=save, title=title)
 
 
 @requires(policy.can_browse_competitions)
@@ -168,13 +180,12 @@ def stage_edit(request, pk, stage_pk=None):
 def stage_delete(request, pk, stage_pk):
     competition = managed_judging(request, pk)
     stage = _stage_of(competition, stage_pk)
-    try:
-        scheme.delete_stage(actor=request.user, stage=stage)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Stage removed."))
-    return redirect("backoffice:judging_overview", pk=pk)
+    return _remove(
+        request,
+        competition,
+        lambda: scheme.delete_stage(actor=request.user, stage=stage),
+        _("Stage removed."),
+    )
 
 
 @requires(policy.can_browse_competitions)
@@ -182,44 +193,23 @@ def criterion_edit(request, pk, criterion_pk=None):
     competition = managed_judging(request, pk)
     criterion = _criterion_of(competition, criterion_pk) if criterion_pk else None
     initial = {}
-    if criterion is None:
-        wanted = request.GET.get("stage", "")
-        stage = (
-            Stage.objects.filter(competition=competition, pk=wanted).first()
-            if wanted.isdigit()
-            else None
-        )
+    wanted = request.GET.get("stage", "")
+    if criterion is None and wanted.isdigit():
+        stage = Stage.objects.filter(competition=competition, pk=wanted).first()
         if stage is not None:
-            top = Criterion.objects.filter(stage=stage).aggregate(top=Max("order"))["top"]
-            initial = {"stage": stage, "order": (top or 0) + 1}
+            initial = {"stage": stage, "order": _next_order(Criterion.objects.filter(stage=stage))}
     form = CriterionForm(
-        request.POST or None,
-        instance=_criterion_of(competition, criterion_pk) if criterion_pk else None,
-        initial=initial,
-        competition=competition,
+        request.POST or None, instance=criterion, initial=initial, competition=competition
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if criterion is None:
-                scheme.add_criterion(actor=request.user, **data)
-            else:
-                scheme.update_criterion(actor=request.user, criterion=criterion, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
+
+    def save(data):
+        if criterion is None:
+            scheme.add_criterion(actor=request.user, **data)
         else:
-            messages.success(request, _("Changes saved."))
-            return redirect("backoffice:judging_overview", pk=pk)
-    return render(
-        request,
-        "backoffice/judging/form.html",
-        {
-            "competition": competition,
-            "form": form,
-            "title": _("Edit criterion") if criterion else _("Add a criterion"),
-            "tab": "overview",
-        },
-    )
+            scheme.update_criterion(actor=request.user, criterion=criterion, **data)
+
+    title = _("Edit criterion") if criterion else _("Add a criterion")
+    return _edit(request, competition, form, save=save, title=title)
 
 
 @requires(policy.can_browse_competitions)
@@ -227,13 +217,12 @@ def criterion_edit(request, pk, criterion_pk=None):
 def criterion_delete(request, pk, criterion_pk):
     competition = managed_judging(request, pk)
     criterion = _criterion_of(competition, criterion_pk)
-    try:
-        scheme.delete_criterion(actor=request.user, criterion=criterion)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Criterion removed."))
-    return redirect("backoffice:judging_overview", pk=pk)
+    return _remove(
+        request,
+        competition,
+        lambda: scheme.delete_criterion(actor=request.user, criterion=criterion),
+        _("Criterion removed."),
+    )
 
 
 # --- the panel ----------------------------------------------------------------------
