@@ -44,6 +44,11 @@ def plain(value: Decimal | None) -> str:
     return text
 
 
+def units_to_decimal(units: int) -> Decimal:
+    """A stored mark (whole ten-thousandths) as the decimal it was typed: 85.5, not 85.5000."""
+    return Decimal(plain(Decimal(units) / MARK_SCALE))
+
+
 class Judging(TimeStampedModel):
     """One per competition that is judged; created with its first stage."""
 
@@ -372,11 +377,11 @@ class Mark(models.Model):
 
     @property
     def value(self) -> Decimal:
-        return Decimal(plain(Decimal(self.units) / MARK_SCALE))
+        return units_to_decimal(self.units)
 
     @property
     def text(self) -> str:
-        return plain(Decimal(self.units) / MARK_SCALE)
+        return plain(self.value)
 
 
 class Tally(models.Model):

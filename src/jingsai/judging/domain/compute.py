@@ -50,8 +50,6 @@ from jingsai.judging.models import (
 )
 from jingsai.organisations.models import Organisation
 
-KIND_CODES = {aggregation.JUDGEMENT: 0, aggregation.MEASUREMENT: 1}
-METHOD_CODES = {aggregation.MEAN: 0, aggregation.TRIMMED: 1, aggregation.MEDIAN: 2}
 SAFE_INTEGER = 2**62
 
 

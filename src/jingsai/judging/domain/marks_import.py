@@ -32,7 +32,7 @@ from jingsai.common.spreadsheet_import import (
 )
 from jingsai.competitions.models import Competition, Entry
 from jingsai.judging.domain import panel, tallies
-from jingsai.judging.domain.sheets import SheetRefused, _check_marking_open, required, to_units
+from jingsai.judging.domain.sheets import SheetRefused, check_marking_open, required, to_units
 from jingsai.judging.models import Assignment, BlindCode, Criterion, Mark, PanelJudge, Sheet
 
 COLUMNS = [
@@ -133,7 +133,7 @@ def import_marks(*, actor: Any, competition: Competition, source, size=None) -> 
     with transaction.atomic():
         Competition.objects.select_for_update().get(pk=competition.pk)
         try:
-            _check_marking_open(competition)
+            check_marking_open(competition)
         except SheetRefused as refused:
             raise SpreadsheetRefused(str(refused)) from None
         existing = {

@@ -27,7 +27,16 @@ from django.utils.translation import gettext as _
 from jingsai.common.domain import audit
 from jingsai.competitions.models import Competition, Entry
 from jingsai.judging.domain import panel, tallies
-from jingsai.judging.models import MARK_SCALE, Criterion, Judging, Mark, PanelJudge, Sheet, plain
+from jingsai.judging.models import (
+    MARK_SCALE,
+    Criterion,
+    Judging,
+    Mark,
+    PanelJudge,
+    Sheet,
+    plain,
+    units_to_decimal,
+)
 
 MARKING_STATUSES = (Competition.Status.JUDGING,)
 
@@ -56,10 +65,6 @@ def to_units(value: Any, criterion: Criterion) -> int:
     if scaled != scaled.to_integral_value():
         raise ValueError(_("A mark has at most 4 decimal places."))
     return int(scaled)
-
-
-def units_to_decimal(units: int) -> Decimal:
-    return Decimal(plain(Decimal(units) / MARK_SCALE))
 
 
 def criteria_of(competition: Competition) -> list[Criterion]:
@@ -95,7 +100,7 @@ def parse_marks(
     return parsed, errors
 
 
-def _check_marking_open(competition: Competition) -> None:
+def check_marking_open(competition: Competition) -> None:
     if competition.status not in MARKING_STATUSES:
         raise SheetRefused(_("Marking is not open: the competition is not being judged."))
     judging = Judging.objects.filter(pk=competition.pk).first()
@@ -104,7 +109,12 @@ def _check_marking_open(competition: Competition) -> None:
 
 
 def _locked_sheet(judge: PanelJudge, entry: Entry, *, source: str, actor: Any) -> Sheet:
-    """The sheet row, locked for this transaction (created when it does not exist)."""
+    """The sheet row, locked for this transaction (created when it does not exist), once
+    marking is open and the judge may mark the entry."""
+    check_marking_open(entry.competition)
+    reason = panel.marking_refusal(judge, entry)
+    if reason:
+        raise SheetRefused(reason)
     sheet = Sheet.objects.select_for_update().filter(judge=judge, entry=entry).first()
     if sheet is not None:
         return sheet
@@ -159,10 +169,6 @@ def save_draft(*, judge: PanelJudge, entry: Entry, values: Mapping[str, Any]) ->
     if errors:
         raise SheetRefused(_("Some marks are not valid."), field_errors=errors)
     with transaction.atomic():
-        _check_marking_open(competition)
-        reason = panel.marking_refusal(judge, entry)
-        if reason:
-            raise SheetRefused(reason)
         sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
         if sheet.status == Sheet.Status.SUBMITTED:
             raise SheetRefused(_("This sheet is submitted and locked."))
@@ -183,10 +189,6 @@ def submit(
     competition = entry.competition
     criteria = criteria_of(competition)
     with transaction.atomic():
-        _check_marking_open(competition)
-        reason = panel.marking_refusal(judge, entry)
-        if reason:
-            raise SheetRefused(reason)
         sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
         if sheet.status == Sheet.Status.SUBMITTED:
             raise SheetRefused(_("This sheet is already submitted and locked."))
@@ -223,7 +225,7 @@ def return_for_remarking(*, actor: Any, sheet: Sheet, reason: str) -> Sheet:
         raise SheetRefused(_("Say why the sheet goes back for re-marking."))
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
-        _check_marking_open(sheet.entry.competition)
+        check_marking_open(sheet.entry.competition)
         if sheet.status != Sheet.Status.SUBMITTED:
             raise SheetRefused(_("Only a submitted sheet can be sent back."))
         before = {"status": sheet.status, "marks": {k: str(v) for k, v in marks_of(sheet).items()}}
@@ -257,7 +259,7 @@ def correct_mark(
         raise SheetRefused(str(error), field_errors={criterion.code: str(error)}) from None
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
-        _check_marking_open(Competition.objects.get(pk=sheet.competition_id))
+        check_marking_open(Competition.objects.get(pk=sheet.competition_id))
         if sheet.status != Sheet.Status.SUBMITTED:
             raise SheetRefused(_("Only a locked (submitted) mark is corrected; drafts are edited."))
         if criterion.competition_id != sheet.competition_id:
@@ -299,10 +301,6 @@ def staff_enter(*, actor: Any, judge: PanelJudge, entry: Entry, values: Mapping[
     if errors:
         raise SheetRefused(_("Some marks are missing or not valid."), field_errors=errors)
     with transaction.atomic():
-        _check_marking_open(competition)
-        reason = panel.marking_refusal(judge, entry)
-        if reason:
-            raise SheetRefused(reason)
         sheet = _locked_sheet(judge, entry, source=Sheet.Source.STAFF, actor=actor)
         if sheet.status == Sheet.Status.SUBMITTED:
             raise SheetRefused(_("This judge's sheet for this entry is already locked."))

@@ -15,6 +15,7 @@ mean ``S·L₀/n``, trimmed ``(S−max−min)·L₀/(n−2)``, median ``v·L₀`
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -25,7 +26,7 @@ from jingsai.judging.domain import aggregation
 from jingsai.judging.models import MARK_SCALE, Criterion, Mark, StageTally, Tally
 
 MOST_JUDGES = 12  # per entry, for the integer stage tallies (more: the reference computes)
-L0 = 27720  # lcm(1..12)
+L0 = math.lcm(*range(1, MOST_JUDGES + 1))  # 27,720
 
 
 def refresh(competition_id: int, entry_ids: Iterable[int] | None = None) -> None:
