@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jingsai.people",
     "jingsai.competitions",
     "jingsai.judging",
+    "jingsai.labour",
     "jingsai.backoffice",
     "jingsai.portal",
     "jingsai.public",

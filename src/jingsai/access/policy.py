@@ -359,3 +359,50 @@ def entries_appealable_by(user: User, competition):
     if has_role(user, Role.WORKER):
         visible |= Q(members__worker__user=user, members__active=True)
     return entries.filter(visible).distinct()
+
+
+# --- labour competitions -----------------------------------------------------------
+# Organisers (and programme admins) set leagues up, add bonuses and vetoes, confirm,
+# correct and publish periods; an assessor enters his own checks, for participants
+# outside his organisation; an enterprise officer enters his own sites' self-checks;
+# leadership reads everything; the public reads published periods.
+
+
+def assessor_seats(user: User):
+    from jingsai.labour.models import Assessor
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Assessor.objects.none()
+    return Assessor.objects.filter(user=user).select_related("league__competition")
+
+
+def assessor_seat(user: User, league):
+    return assessor_seats(user).filter(league=league).first()
+
+
+def can_manage_league(user: User, competition) -> bool:
+    return can_manage_competition(user, competition)
+
+
+def can_read_league(user: User, competition) -> bool:
+    """Unpublished periods, checks, photos and corrections."""
+    return (
+        can_manage_league(user, competition)
+        or has_role(user, Role.LEADERSHIP)
+        or assessor_seat(user, getattr(competition, "league", None)) is not None
+    )
+
+
+def participants_self_checked_by(user: User, league):
+    """Participants whose self-checks (自查) the user enters: his enterprises' sites."""
+    from jingsai.labour.models import Participant
+
+    enterprises = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    return Participant.objects.filter(league=league, enterprise_id__in=enterprises)
+
+
+def can_read_participant(user: User, participant) -> bool:
+    """The full history (checks, photos, unpublished periods) of one participant."""
+    return can_read_league(user, participant.league.competition) or (
+        participant.enterprise_id in organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    )
