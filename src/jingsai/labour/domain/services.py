@@ -366,7 +366,12 @@ def _check_for(
             )
     elif kind != Check.Kind.SELF:
         raise LabourRefused(_("A mutual or spot check needs its assessor."))
-    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    list(
+        Participant.objects.select_for_update()
+        .filter(pk=participant.pk)
+        .order_by()
+        .values_list("pk")
+    )
     check, _created = Check.objects.select_for_update().get_or_create(
         period=period,
         participant=participant,
