@@ -1,6 +1,7 @@
 """Labour-competition assessment (劳动竞赛考核): the rules, pure and exact.
 
-Groundwork for issue 5; the models and pages come next. Terms:
+The reference: :mod:`jingsai.labour.domain.compute` applies the same rules over
+the database at scale and is tested against this module. Terms:
 
 - an *indicator* (安全, 质量, 进度, 文明施工 …) has a maximum mark and a weight
   in percent; the weights of a scheme sum to 100;
