@@ -375,7 +375,7 @@ def _random_league(rng, world, make_competition, *, absent, missing, cumulative)
         for site in sites:
             if rng.random() < 0.15:
                 continue  # not assessed
-            writers = [None] + rng.sample(assessors, rng.randint(0, 4))
+            writers = [None, *rng.sample(assessors, rng.randint(0, 4))]
             for assessor in writers:
                 if assessor is None and rng.random() < 0.4:
                     continue
@@ -466,3 +466,13 @@ def test_fast_computation_equals_the_reference(seed, world, make_competition):
         for s in results.standings[last]
     }
     assert got_final == expected_final
+
+
+def test_periods_are_published_in_order(league):
+    p1, p2 = league["periods"]
+    services.confirm(actor=None, period=p1)
+    services.confirm(actor=None, period=p2)
+    with pytest.raises(services.LabourRefused, match="first"):
+        services.publish(actor=None, period=p2)
+    services.publish(actor=None, period=p1)
+    assert services.publish(actor=None, period=p2).status == Period.Status.PUBLISHED

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from jingsai.public import views
+from jingsai.public import league_views, views
 
 app_name = "public"
 
@@ -26,6 +26,12 @@ urlpatterns = [
         "competitions/<slug:code>/results/",
         views.competition_results,
         name="competition_results",
+    ),
+    path("competitions/<slug:code>/league/", league_views.league_page, name="league"),
+    path(
+        "competitions/<slug:code>/league/participants/<int:pk>/",
+        league_views.participant_page,
+        name="league_participant",
     ),
     path(
         "competitions/<slug:code>/attachments/<int:pk>/",

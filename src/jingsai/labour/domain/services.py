@@ -681,6 +681,16 @@ def publish(*, actor: Any, period: Period) -> Period:
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.status != Period.Status.CONFIRMED:
             raise LabourRefused(_("Only a confirmed period can be published."))
+        earlier = (
+            Period.objects.filter(league_id=period.league_id, starts_on__lt=period.starts_on)
+            .exclude(status=Period.Status.PUBLISHED)
+            .first()
+        )
+        if earlier:  # the standings after a period include every period before it
+            raise LabourRefused(
+                _("Publish %(earlier)s first: periods are published in order.")
+                % {"earlier": earlier.name}
+            )
         before = audit.snapshot(period)
         period.status, period.published_at = Period.Status.PUBLISHED, timezone.now()
         period.save()
