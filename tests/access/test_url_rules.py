@@ -15,6 +15,8 @@ PUBLIC = {
     "public:competition_detail",
     "public:attachment_download",
     "public:competition_results",
+    "public:league",
+    "public:league_participant",
 }
 LOGGED_IN_ONLY = {"portal:home", "public:logout"}
 
