@@ -401,6 +401,18 @@ def participants_self_checked_by(user: User, league):
     return Participant.objects.filter(league=league, enterprise_id__in=enterprises)
 
 
+def enters_self_checks(user: User) -> bool:
+    """The user's enterprises have a site in a labour competition with an open period."""
+    from jingsai.labour.models import Participant
+
+    enterprises = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    return bool(enterprises) and (
+        Participant.objects.filter(
+            enterprise_id__in=enterprises, league__periods__status="open"
+        ).exists()
+    )
+
+
 def can_read_participant(user: User, participant) -> bool:
     """The full history (checks, photos, unpublished periods) of one participant."""
     return can_read_league(user, participant.league.competition) or (

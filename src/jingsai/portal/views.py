@@ -35,6 +35,8 @@ def home(request):
         "role": role,
         "grants": policy.grants_of(user),
         "is_judge": policy.is_judge(user),
+        "is_assessor": policy.assessor_seats(user).exists(),
+        "enters_self_checks": policy.enters_self_checks(user),
     }
     if role in (Role.PROGRAMME_ADMIN, Role.LEADERSHIP):
         context |= _programme_figures()
