@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jingsai.competitions",
     "jingsai.judging",
     "jingsai.labour",
+    "jingsai.skills",
     "jingsai.backoffice",
     "jingsai.portal",
     "jingsai.public",
