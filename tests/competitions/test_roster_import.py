@@ -445,3 +445,29 @@ def test_the_garbage_collector_is_back_on_after_an_import(make_competition, ente
     with pytest.raises(SpreadsheetRefused):
         run(make_competition(status="closed"), enterprise, [["孙三", "1", "", "", ""]])
     assert gc.isenabled()
+
+
+def test_new_workers_are_numbered_in_the_order_of_their_names(make_competition, enterprise):
+    competition = make_competition()
+    known = WorkerFactory(employer=enterprise, name="钱二", id_number="310115198001011238")
+    rows = [
+        ["周五", "440304199912315676", "", "", ""],
+        ["钱二", "310115198001011238", "", "", ""],
+        ["孙三", "310115196503150028", "13900001111", "数控车工", "高级工"],
+        ["李四", "11010519491231002X", "", "钳工", "2"],
+    ]
+    result = run(competition, enterprise, rows)
+    assert result.ok, result.errors.errors
+    assert result.new_workers == 3
+    created = list(Worker.objects.exclude(pk=known.pk).order_by("id"))
+    assert [w.name for w in created] == sorted(["周五", "孙三", "李四"])
+    assert all(w.pk > known.pk for w in created)
+    assert [(w.birth_date.isoformat(), w.gender) for w in created] == sorted(
+        [("1999-12-31", "M"), ("1965-03-15", "F"), ("1949-12-31", "F")],
+        key=lambda pair: {"1999-12-31": "周五", "1965-03-15": "孙三", "1949-12-31": "李四"}[
+            pair[0]
+        ],
+    )
+    # each row's entry has its own worker, in the order of the file
+    members = EntryMember.objects.filter(competition=competition).order_by("entry_id")
+    assert [m.worker.id_number for m in members] == [row[1] for row in rows]
