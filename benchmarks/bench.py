@@ -256,6 +256,7 @@ def render(results: dict) -> None:
                 f"< {roster['peak_rss_mb_target']} MB |",
             ]
         lines += judging_lines(data.get("judging"))
+        lines += labour_lines(data.get("labour"))
         lines.append("")
     (HERE / "results.md").write_text("\n".join(lines))
 
@@ -283,6 +284,28 @@ def judging_lines(judging: dict | None) -> list[str]:
     return lines
 
 
+def labour_lines(labour: dict | None) -> list[str]:
+    """The labour-league figures (from bench_labour.py), as table rows (medians)."""
+    if not labour:
+        return []
+    scale = (
+        f"{labour['participants']:,} participants × {labour['periods']} periods × "
+        f"{labour['indicators']} indicators × 3 checks ({labour['marks']:,} marks)"
+    )
+    return [
+        f"| labour league of {scale}: loaded through the bare driver | "
+        f"{labour['load_seconds']} s | |",
+        f"| labour: kind tallies built from the marks | {labour['tallies_seconds']} s | |",
+        f"| labour: all period rankings, red flags and cumulative standings | "
+        f"{labour['results_seconds']} s | ≤ {labour['results_seconds_target']} s |",
+        f"| labour: results stored | {labour['store_seconds']} s | |",
+        f"| labour: one hand-written SQL query (period scores and ranks from the marks) | "
+        f"{labour['sql_seconds']} s | |",
+        f"| labour: rankings ÷ SQL query (tallies + rankings ÷ SQL query) | "
+        f"{labour['ratio_to_sql']} ({labour['ratio_with_tallies_to_sql']}) | |",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=10_000)
@@ -298,7 +321,8 @@ def main() -> None:
         "load": previous.get("load") if args.pages_only else load(args.enterprises, args.workers),
     }
     if args.pages_only:
-        for key in ("roster_import", "judging"):  # measured by bench_roster.py, bench_judging.py
+        # measured by bench_roster.py, bench_judging.py, bench_labour.py
+        for key in ("roster_import", "judging", "labour"):
             if previous.get(key):
                 figures[key] = previous[key]
     figures["pages"] = pages()

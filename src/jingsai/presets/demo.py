@@ -2,7 +2,9 @@
 zones and industries, workers with Chinese names (Faker's zh_CN data), valid
 resident ID numbers and credit codes, and one demo account per role; a few
 open competitions, and one being judged under blind marking where the demo
-``judge`` is chief judge with entries left to mark (:func:`ensure_demo_judging`).
+``judge`` is chief judge with entries left to mark (:func:`ensure_demo_judging`),
+and the Golden Middle Ring labour league, months of checks, rankings and red
+flags, where the demo ``judge`` is a spot assessor (:mod:`jingsai.presets.demo_labour`).
 
 Generation is seeded, so the same arguments give the same data. Enterprises
 and workers can be added in several runs: new ID numbers and credit codes never
@@ -30,7 +32,7 @@ from jingsai.people.domain import accounts as account_services
 from jingsai.people.domain.bulk import insert_worker_rows
 from jingsai.people.models import Role, RoleGrant, User, Worker
 from jingsai.people.validators import id_check_character
-from jingsai.presets import pudong
+from jingsai.presets import demo_labour, pudong
 
 DEMO_PASSWORD = "jingsai-demo-2026"  # noqa: S105 (published demo logins, printed at start)
 
@@ -408,6 +410,8 @@ def generate(
     summary.accounts = ensure_demo_accounts() if with_accounts else []
     summary.competitions = ensure_demo_competitions(year=year)
     summary.competitions += ensure_demo_judging(year=year, seed=seed)
+    if with_accounts:  # the league's inspection team are accounts, made with the demo logins
+        summary.competitions += demo_labour.ensure_demo_labour(year=year, seed=seed)
     optimise_query_planner()
     return summary
 

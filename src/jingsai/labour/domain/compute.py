@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -55,7 +56,7 @@ def half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     participant: int
     block: int | None
@@ -68,7 +69,7 @@ class Scored:
     flag: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Standed:
     participant: int
     block: int | None
@@ -89,13 +90,18 @@ class LeagueResults:
 
 def standard_ranks(items: list, key) -> None:
     """Sort ``items`` by ``key`` (highest first) and set ``.rank`` (1, 2, 2, 4)."""
-    items.sort(key=lambda item: (-key(item), item.participant))
+    items.sort(key=_by_participant)
+    items.sort(key=key, reverse=True)  # stable: ties stay in participant order
     place, last = 0, None
     for index, item in enumerate(items):
         value = key(item)
         if value != last:
             place, last = index + 1, value
         item.rank = place
+
+
+_by_participant = attrgetter("participant")
+_by_score = attrgetter("score")
 
 
 def _block_ranks(items: list, key) -> None:
@@ -178,45 +184,69 @@ def period_scores(league: League, periods: Sequence[Period]) -> dict[int, list[S
     weights = {k: cents(w) for k, w in league.kind_weights().items()}
     leave_out = league.absent_kind == League.Absent.LEAVE_OUT
     blocks = dict(Participant.objects.filter(league=league).values_list("pk", "block_id"))
-    kinds: dict[tuple[int, int], dict[str, tuple[int, int]]] = defaultdict(dict)
+    bonuses = _Bonuses(league, period_ids)
+    vetoes = set(
+        Veto.objects.filter(period_id__in=period_ids).values_list("period_id", "participant_id")
+    )
+    scale = factors.scale
+    w_self, w_mutual, w_spot = (weights[kind] for kind in KINDS)
+    out: dict[int, list[Scored]] = {pk: [] for pk in period_ids}
+    points = bonuses.points
+
+    def scored(period_id, participant_id, numerator, weight_sum, slow):
+        if slow:
+            numerator, denominator = _reference_base(league, period_id, participant_id)
+        else:
+            denominator = scale * (weight_sum if leave_out else 100 * 100) or 1
+        key = (period_id, participant_id)
+        vetoed = key in vetoes
+        bonus = points.get(key, 0)
+        base = (200 * numerator + denominator) // (2 * denominator)  # half_up(100 × n, d)
+        score = 0 if vetoed else half_up(100 * numerator + bonus * denominator, denominator)
+        out[period_id].append(
+            Scored(participant_id, blocks[participant_id], base, bonus, score, vetoed)
+        )
+
+    # one row per period and participant: the three kinds' tallies side by side (at most
+    # one tally per kind, so MAX picks it, keeping the database's 64-bit integer type)
+    done = set()
+    unsafe = not factors.safe
+    most = tallies.MOST_CHECKS
     with connection.cursor() as cursor:
         for start in range(0, len(period_ids), 500):
             chunk = period_ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                "SELECT period_id, participant_id, kind, numerator, checks "  # noqa: S608
-                f"FROM {KindTally._meta.db_table} WHERE period_id IN ({marks})",
+                "SELECT period_id, participant_id, "  # noqa: S608
+                "MAX(CASE WHEN kind = 'self' THEN numerator END), "
+                "MAX(CASE WHEN kind = 'mutual' THEN numerator END), "
+                "MAX(CASE WHEN kind = 'spot' THEN numerator END), MAX(checks) "
+                f"FROM {KindTally._meta.db_table} WHERE period_id IN ({marks}) "
+                "GROUP BY period_id, participant_id",
                 chunk,
             )
-            for period_id, participant_id, kind, numerator, checks in cursor:
-                kinds[period_id, participant_id][kind] = (numerator, checks)
-    bonuses = _Bonuses(league, period_ids)
-    vetoes = set(
-        Veto.objects.filter(period_id__in=period_ids).values_list("period_id", "participant_id")
-    )
-    assessed = set(kinds) | set(bonuses.points) | vetoes
-    scale = factors.scale
-    out: dict[int, list[Scored]] = {pk: [] for pk in period_ids}
-    for period_id, participant_id in assessed:
-        if participant_id not in blocks:
-            continue
-        vetoed = (period_id, participant_id) in vetoes
-        bonus = bonuses.points.get((period_id, participant_id), 0)
-        present = kinds.get((period_id, participant_id), {})
-        if not factors.safe or any(checks > tallies.MOST_CHECKS for _, checks in present.values()):
-            numerator, denominator = _reference_base(league, period_id, participant_id)
-        else:
-            numerator = sum(n * weights[k] for k, (n, _) in present.items() if weights[k])
-            weight_sum = sum(weights[k] for k in present if weights[k]) if leave_out else 100 * 100
-            denominator = scale * weight_sum if weight_sum else 1
-        base = half_up(100 * numerator, denominator)
-        score = 0 if vetoed else half_up(100 * numerator + bonus * denominator, denominator)
-        out[period_id].append(
-            Scored(participant_id, blocks[participant_id], base, bonus, score, vetoed)
-        )
+            for period_id, participant_id, n_self, n_mutual, n_spot, checks in cursor:
+                if participant_id not in blocks:
+                    continue
+                numerator = weight_sum = 0
+                if n_self is not None and w_self:
+                    numerator += n_self * w_self
+                    weight_sum += w_self
+                if n_mutual is not None and w_mutual:
+                    numerator += n_mutual * w_mutual
+                    weight_sum += w_mutual
+                if n_spot is not None and w_spot:
+                    numerator += n_spot * w_spot
+                    weight_sum += w_spot
+                done.add((period_id, participant_id))
+                scored(period_id, participant_id, numerator, weight_sum, unsafe or checks > most)
+    # assessed by a bonus or a veto only
+    for period_id, participant_id in (set(points) | vetoes) - done:
+        if participant_id in blocks:
+            scored(period_id, participant_id, 0, 0, unsafe)
     for items in out.values():
-        standard_ranks(items, lambda s: s.score)
-        _block_ranks(items, lambda s: s.score)
+        standard_ranks(items, _by_score)
+        _block_ranks(items, _by_score)
         for item in items:
             item.flag = not item.vetoed and item.block_rank <= league.flags_per_block
     return out
@@ -236,39 +266,36 @@ def league_results(league: League, periods: Sequence[Period] | None = None) -> L
     weighted = league.cumulative == League.Cumulative.WEIGHTED
     as_zero = league.missing_period == League.Absent.AS_ZERO
     sums = dict.fromkeys(blocks, 0)
-    weight_sums = dict.fromkeys(blocks, 0)
+    weight_sums = dict.fromkeys(blocks, 0)  # of the periods scored (all, when missing is zero)
     counted = dict.fromkeys(blocks, 0)
     flags = dict.fromkeys(blocks, 0)
     previous: dict[int, int] = {}
+    all_weights = 0
     for period in periods:
         weight = cents(period.weight) if weighted else 1
-        scored = set()
+        all_weights += weight
         for item in results.scores[period.pk]:
-            if item.participant not in sums:
+            participant = item.participant
+            if participant not in sums:
                 continue
-            scored.add(item.participant)
-            sums[item.participant] += item.score * weight
-            weight_sums[item.participant] += weight
-            counted[item.participant] += 1
-            flags[item.participant] += item.flag
-        if as_zero:
-            for participant in blocks:
-                if participant not in scored:
-                    weight_sums[participant] += weight
-        table = [
-            Standed(
-                participant,
-                block,
-                half_up(sums[participant], weight_sums[participant])
-                if weight_sums[participant]
-                else 0,
-                counted[participant],
-                flags[participant],
-            )
-            for participant, block in blocks.items()
-        ]
-        standard_ranks(table, lambda s: s.score)
-        _block_ranks(table, lambda s: s.score)
+            sums[participant] += item.score * weight
+            weight_sums[participant] += weight
+            counted[participant] += 1
+            flags[participant] += item.flag
+        table = []
+        for participant, block in blocks.items():
+            weight_sum = all_weights if as_zero else weight_sums[participant]
+            table.append(
+                Standed(
+                    participant,
+                    block,
+                    (2 * sums[participant] + weight_sum) // (2 * weight_sum) if weight_sum else 0,
+                    counted[participant],
+                    flags[participant],
+                )
+            )  # the score: half_up(sum, weight sum)
+        standard_ranks(table, _by_score)
+        _block_ranks(table, _by_score)
         for item in table:
             item.previous_rank = previous.get(item.participant)
         previous = {item.participant: item.rank for item in table}
@@ -315,19 +342,34 @@ def store(league: League, results: LeagueResults, awards: dict[int, str] | None 
             for period_id, items in results.standings.items()
             for s in items
         ]
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {PeriodScore._meta.db_table} (period_id, participant_id, base, "  # noqa: S608
-                "bonus, score, vetoed, rank, block_rank, flag) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                score_rows,
-            )
-            cursor.executemany(
-                f"INSERT INTO {Standing._meta.db_table} (period_id, participant_id, score, "  # noqa: S608
-                "periods, rank, block_rank, previous_rank, flags, award) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                standing_rows,
-            )
+        _insert_rows(
+            PeriodScore._meta.db_table,
+            ["period_id", "participant_id", "base", "bonus", "score", "vetoed", "rank",
+             "block_rank", "flag"],
+            score_rows,
+        )  # fmt: skip
+        _insert_rows(
+            Standing._meta.db_table,
+            ["period_id", "participant_id", "score", "periods", "rank", "block_rank",
+             "previous_rank", "flags", "award"],
+            standing_rows,
+        )  # fmt: skip
+
+
+def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Many rows at once: COPY on PostgreSQL (executemany there is a round trip per
+    row), executemany elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            rows,
+        )
 
 
 def year_end_awards(league: League, results: LeagueResults) -> dict[int, str]:
