@@ -98,10 +98,18 @@ def refresh_league(
     f = factors(league)
     case = " ".join(f"WHEN {pk} THEN {a}" for pk, a in f.numerators.items()) or "WHEN 0 THEN 0"
     tally, check, mark = KindTally._meta.db_table, Check._meta.db_table, CheckMark._meta.db_table
-    for period_id in period_ids:
+    # Without a participant list, one statement covers up to 500 periods: the marks are
+    # scanned once, not once per period.
+    if chunks == [None]:
+        groups = [period_ids[start : start + 500] for start in range(0, len(period_ids), 500)]
+    else:
+        groups = [[period_id] for period_id in period_ids]
+    for group in groups:
+        in_periods = ", ".join(["%s"] * len(group))
         for chunk in chunks:
-            where, params = "c.period_id = %s AND c.status = %s", [period_id, "submitted"]
-            delete_where, delete_params = "period_id = %s", [period_id]
+            where = f"c.period_id IN ({in_periods}) AND c.status = %s"
+            params: list = [*group, "submitted"]
+            delete_where, delete_params = f"period_id IN ({in_periods})", list(group)
             if chunk is not None:
                 marks = ", ".join(["%s"] * len(chunk))
                 where += f" AND c.participant_id IN ({marks})"
