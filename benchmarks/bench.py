@@ -257,6 +257,7 @@ def render(results: dict) -> None:
             ]
         lines += judging_lines(data.get("judging"))
         lines += labour_lines(data.get("labour"))
+        lines += certificate_lines(data.get("certificates"))
         lines.append("")
     (HERE / "results.md").write_text("\n".join(lines))
 
@@ -306,6 +307,20 @@ def labour_lines(labour: dict | None) -> list[str]:
     ]
 
 
+def certificate_lines(figures: dict | None) -> list[str]:
+    """The certificate figures as rows of benchmarks/results.md's table."""
+    if not figures:
+        return []
+    return [
+        f"| certificate PDF, one by one ({figures['count']:,}): p95 (median) | "
+        f"{figures['render_p95_ms']} ms ({figures['render_p50_ms']} ms) | "
+        f"≤ {figures['render_target_ms']:.0f} ms |",
+        f"| certificates as one {figures['batch_pages']:,}-page PDF | "
+        f"{figures['batch_seconds']} s ({figures['batch_ms_per_page']} ms/page, "
+        f"{figures['batch_mb']} MB) | |",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=10_000)
@@ -321,8 +336,8 @@ def main() -> None:
         "load": previous.get("load") if args.pages_only else load(args.enterprises, args.workers),
     }
     if args.pages_only:
-        # measured by bench_roster.py, bench_judging.py, bench_labour.py
-        for key in ("roster_import", "judging", "labour"):
+        # measured by bench_roster.py, bench_judging.py, bench_labour.py, bench_certificates.py
+        for key in ("roster_import", "judging", "labour", "certificates"):
             if previous.get(key):
                 figures[key] = previous[key]
     figures["pages"] = pages()

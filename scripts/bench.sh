@@ -23,6 +23,8 @@ env -u DATABASE_URL JINGSAI_DATA_DIR="$PWD/benchmarks/data/sqlite" \
   .venv/bin/python benchmarks/bench_judging.py --entries "$JUDGED_ENTRIES"
 env -u DATABASE_URL JINGSAI_DATA_DIR="$PWD/benchmarks/data/sqlite" \
   .venv/bin/python benchmarks/bench_labour.py --participants "$LABOUR_PARTICIPANTS"
+env -u DATABASE_URL JINGSAI_DATA_DIR="$PWD/benchmarks/data/sqlite" \
+  .venv/bin/python benchmarks/bench_certificates.py --count "${CERTIFICATES:-1000}"
 
 if .venv/bin/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then
   psql -h 127.0.0.1 -U postgres -q -c 'DROP DATABASE IF EXISTS jingsai_bench' -c 'CREATE DATABASE jingsai_bench' postgres

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "jingsai.judging",
     "jingsai.labour",
     "jingsai.skills",
+    "jingsai.training",
+    "jingsai.certification",
     "jingsai.backoffice",
     "jingsai.portal",
     "jingsai.public",
@@ -196,6 +198,7 @@ LOGGING = {
     },
 }
 
+JINGSAI_PUBLIC_URL = os.environ.get("JINGSAI_PUBLIC_URL", "http://127.0.0.1:8000")  # QR codes
 JINGSAI_LIST_PAGE_SIZE = 25
 JINGSAI_LIST_COUNT_CAP = 10_000
 JINGSAI_EXPORT_ROW_LIMIT = 1_048_575

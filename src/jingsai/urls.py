@@ -4,6 +4,7 @@
 - ``/home/``        each role's home and own records (``jingsai.portal``)
 - ``/office/``      union staff, co-organisers, enterprise officers: organisations,
                     workers, catalogue, audit trail (``jingsai.backoffice``)
+- ``/verify/``      public verification of certificates (``jingsai.certification``)
 """
 
 from django.urls import include, path
@@ -12,4 +13,5 @@ urlpatterns = [
     path("", include("jingsai.public.urls")),
     path("home/", include("jingsai.portal.urls")),
     path("office/", include("jingsai.backoffice.urls")),
+    path("verify/", include("jingsai.certification.public_urls")),
 ]

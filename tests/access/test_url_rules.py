@@ -17,6 +17,10 @@ PUBLIC = {
     "public:competition_results",
     "public:league",
     "public:league_participant",
+    "public:exhibition",
+    "public:exhibition_year",
+    "certification:verify_lookup",
+    "certification:verify",
 }
 LOGGED_IN_ONLY = {"portal:home", "public:logout"}
 

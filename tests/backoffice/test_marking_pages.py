@@ -598,3 +598,23 @@ def test_results_page_is_paginated_in_rank_order(judged, client_for, world):
     assert [ln.entry for ln in page.context["lines"]] == ["A01", "A02"]
     assert list(Result.objects.order_by("position").values_list("rank", flat=True)) == [1, 2]
     assert page.context["page"].count == 2
+
+
+def test_admin_reopens_published_results_with_a_reason(client, world, make_competition):
+    from jingsai.common.models import AuditEntry
+    from jingsai.competitions.models import Competition
+    from jingsai.judging.models import Judging
+
+    competition = make_competition(status=Competition.Status.PUBLISHED)
+    Judging.objects.create(competition=competition)
+    url = f"/office/competitions/{competition.pk}/marking/results/reopen/"
+    client.force_login(world["users"]["officer"])
+    assert client.post(url, {"reason": "x"}).status_code in (403, 404)
+    client.force_login(world["users"]["admin"])
+    client.post(url, {"reason": ""})
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.PUBLISHED
+    client.post(url, {"reason": "第3号评分表录入错误"})
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.JUDGING
+    assert AuditEntry.objects.filter(action="results:reopen", note="第3号评分表录入错误").exists()

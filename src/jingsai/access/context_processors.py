@@ -17,6 +17,10 @@ def navigation(request):
         items.append((_("Organisations"), reverse("backoffice:organisation_list")))
     if policy.can_browse_workers(user):
         items.append((_("Workers"), reverse("backoffice:worker_list")))
+    if policy.can_browse_training(user):
+        items.append((_("Training"), reverse("backoffice:training_course_list")))
+    if policy.can_record_evaluations(user):
+        items.append((_("Skill evaluation"), reverse("backoffice:skills_import")))
     if policy.reads_everything(user):
         items.append((_("Catalogue"), reverse("backoffice:catalogue")))
     if policy.can_manage_accounts(user):

@@ -418,3 +418,176 @@ def can_read_participant(user: User, participant) -> bool:
     return can_read_league(user, participant.league.competition) or (
         participant.enterprise_id in organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
     )
+
+
+# --- certification (赛证合一) ------------------------------------------------------
+# Programme admins set the rules, apply them, download and revoke certificates;
+# anyone verifies a certificate by its number on the public page.
+
+
+def can_manage_certification(user: User) -> bool:
+    return is_programme_admin(user)
+
+
+# --- skills (赛评合一) and the worker's record -----------------------------------
+# An evaluating organisation (a school or training body) records evaluation results:
+# its staff (co-organiser-staff grants there) for it, programme admins for any of
+# them. Programme admins record and revoke any level; an evaluating body's staff
+# revoke what their body recorded. A worker reads his own record (职工技能档案);
+# whoever may see a worker (``workers_visible_to``) reads that worker's record.
+
+EVALUATING_KINDS = (Organisation.Kind.TRAINING_BODY,)
+
+
+def evaluators_for(user: User) -> QuerySet[Organisation]:
+    """The organisations on whose behalf the user may record evaluation results."""
+    bodies = Organisation.objects.filter(kind__in=EVALUATING_KINDS, is_active=True)
+    if is_programme_admin(user):
+        return bodies
+    return bodies.filter(pk__in=organisation_ids_for(user, Role.CO_ORGANISER))
+
+
+def can_record_evaluations(user: User) -> bool:
+    if is_programme_admin(user):
+        return True
+    if not has_role(user, Role.CO_ORGANISER):
+        return False
+    return evaluators_for(user).exists()
+
+
+def can_record_level_for(user: User, worker: Worker) -> bool:
+    """Recording one level by hand on a worker's page (the worker must be visible too)."""
+    return can_record_evaluations(user) and workers_visible_to(user).filter(pk=worker.pk).exists()
+
+
+def can_revoke_skill_record(user: User, record) -> bool:
+    """A level from a competition result follows its certificate (revoked with it), not
+    revoked by hand here."""
+    if record.revoked_at is not None or record.source == "competition":
+        return False
+    if is_programme_admin(user):
+        return True
+    return (
+        record.evaluator_id is not None
+        and record.source == "evaluation"
+        and evaluators_for(user).filter(pk=record.evaluator_id).exists()
+    )
+
+
+def can_read_own_record(user: User) -> bool:
+    """The worker's own record (职工技能档案) in the portal."""
+    return has_role(user, Role.WORKER)
+
+
+def can_read_worker_records(user: User) -> bool:
+    """Reading other workers' records (scoped by ``workers_visible_to``)."""
+    return can_browse_workers(user)
+
+
+# --- training (赛训合一) -----------------------------------------------------------
+# Programme admins manage every course; co-organiser staff manage the courses of
+# their competitions and those their own organisation runs (a training body's staff
+# hold the co-organiser role at it: there is no separate training role). An
+# enterprise officer sees courses open to him (not those of draft competitions),
+# enrols his enterprise's workers and sees only them; leadership reads everything.
+
+
+def _managed_course_q(user: User) -> Q:
+    orgs = co_organiser_org_ids(user)
+    if not orgs:
+        return Q(pk__in=[])
+    return (
+        Q(organiser_id__in=orgs)
+        | Q(competition__organiser_id__in=orgs)
+        | Q(competition__co_organisers__in=orgs)
+    )
+
+
+def courses_visible_to(user: User):
+    from jingsai.training.models import Course
+
+    if reads_everything(user):
+        return Course.objects.all()
+    visible = _managed_course_q(user)
+    if organisation_ids_for(user, Role.ENTERPRISE_OFFICER):
+        visible |= Q(competition__isnull=True) | ~Q(competition__status=Competition.Status.DRAFT)
+    return Course.objects.filter(visible).distinct()
+
+
+def can_browse_training(user: User) -> bool:
+    return has_role(
+        user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP, Role.CO_ORGANISER, Role.ENTERPRISE_OFFICER
+    )
+
+
+def can_create_course(user: User) -> bool:
+    return has_role(user, Role.PROGRAMME_ADMIN, Role.CO_ORGANISER)
+
+
+def can_manage_course(user: User, course) -> bool:
+    """Course details, sessions, attendance, and enrolling or cancelling anyone."""
+    if is_programme_admin(user):
+        return True
+    orgs = co_organiser_org_ids(user)
+    if not orgs:
+        return False
+    if course.organiser_id in orgs:
+        return True
+    return course.competition_id is not None and organises(user, course.competition)
+
+
+def course_organisers_for(user: User) -> QuerySet[Organisation]:
+    """Organisations a new course may be run by: any but enterprises for admins, the
+    user's own for co-organiser staff."""
+    organisations = Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE)
+    if is_programme_admin(user):
+        return organisations
+    return Organisation.objects.filter(pk__in=co_organiser_org_ids(user))
+
+
+def competitions_for_courses(user: User):
+    """Competitions a course may be tied to: every one for admins, their own for organisers."""
+    if is_programme_admin(user):
+        return Competition.objects.all()
+    orgs = co_organiser_org_ids(user)
+    return Competition.objects.filter(
+        Q(organiser_id__in=orgs) | Q(co_organisers__in=orgs)
+    ).distinct()
+
+
+def can_enrol(user: User, course) -> bool:
+    return can_manage_course(user, course) or bool(
+        organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    )
+
+
+def workers_enrollable_by(user: User, course) -> QuerySet[Worker]:
+    """Course managers enrol anyone; an enterprise officer his enterprises' workers."""
+    if can_manage_course(user, course):
+        return Worker.objects.all()
+    return Worker.objects.filter(
+        employer_id__in=organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    )
+
+
+def enrolments_visible_to(user: User, course):
+    """Who is on the course (and his hours): all for managers and leadership, an officer's
+    own workers for him."""
+    from jingsai.training.models import Enrolment
+
+    enrolments = Enrolment.objects.filter(course=course)
+    if reads_everything(user) or can_manage_course(user, course):
+        return enrolments
+    return enrolments.filter(
+        worker__employer_id__in=organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    )
+
+
+def can_cancel_enrolment(user: User, enrolment) -> bool:
+    return can_manage_course(user, enrolment.course) or enrolment.worker.employer_id in (
+        organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    )
+
+
+def can_take_attendance(user: User, course) -> bool:
+    return can_manage_course(user, course)

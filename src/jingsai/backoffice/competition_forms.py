@@ -22,7 +22,7 @@ class CompetitionForm(forms.ModelForm):
             "team_min", "team_max", "organiser", "co_organisers",
             "registration_opens", "registration_closes", "capacity", "enterprise_quota",
             "eligible_zones", "eligible_industries", "skill_level_from", "skill_level_to",
-            "min_age", "max_age", "age_on", "rules", "schedule",
+            "min_age", "max_age", "age_on", "required_training_hours", "rules", "schedule",
         ]  # fmt: skip
         widgets = {
             "industries": forms.CheckboxSelectMultiple,

@@ -27,6 +27,7 @@ urlpatterns = [
     path("results/compute/", marking.results_compute, name="marking_compute"),
     path("results/notice/", marking.results_notice, name="marking_notice"),
     path("results/publish/", marking.results_publish, name="marking_publish"),
+    path("results/reopen/", marking.results_reopen, name="marking_reopen"),
     path("results/export.xlsx", marking.results_xlsx, name="marking_results_xlsx"),
     path("results/export.csv", marking.results_csv, name="marking_results_csv"),
     path("appeals/", marking.appeal_list, name="marking_appeals"),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from jingsai.backoffice import judging_urls, league_urls, results_urls
+from jingsai.backoffice import judging_urls, league_urls, results_urls, skills_urls
 from jingsai.backoffice.views import (
     accounts,
     audit,
@@ -17,6 +17,9 @@ urlpatterns = [
     path("competitions/<int:pk>/judging/", include(judging_urls)),
     path("competitions/<int:pk>/marking/", include(results_urls)),
     path("competitions/<int:pk>/league/", include(league_urls)),
+    path("competitions/<int:pk>/certificates/", include("jingsai.certification.urls")),
+    path("", include(skills_urls)),
+    path("training/", include("jingsai.backoffice.training_urls")),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path(

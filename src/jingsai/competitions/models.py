@@ -132,6 +132,18 @@ class Competition(TimeStampedModel):
         blank=True,
         help_text=_("Blank: the day registration closes."),
     )
+    required_training_hours = models.DecimalField(
+        _("training hours required"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Hours of this competition's training a worker must have attended before entry; "
+            "blank for none."
+        ),
+    )
     rules = models.TextField(_("rules"), blank=True)
     schedule = models.TextField(_("schedule"), blank=True)
     status = models.CharField(

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from jingsai.portal import assessor_views, judge_views, views
+from jingsai.portal import assessor_views, judge_views, record_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("record/", record_views.record, name="record"),
+    path("record.pdf", record_views.record_pdf, name="record_pdf"),
     path("judging/", judge_views.judging, name="judging"),
     path("judging/<int:pk>/entries/<int:entry_pk>/", judge_views.sheet, name="judge_sheet"),
     path(

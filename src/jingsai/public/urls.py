@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from jingsai.public import league_views, views
+from jingsai.public import exhibition_views, league_views, views
 
 app_name = "public"
 
@@ -33,6 +33,8 @@ urlpatterns = [
         league_views.participant_page,
         name="league_participant",
     ),
+    path("exhibition/", exhibition_views.current, name="exhibition"),
+    path("exhibition/<int:year>/", exhibition_views.year_page, name="exhibition_year"),
     path(
         "competitions/<slug:code>/attachments/<int:pk>/",
         views.attachment_download,

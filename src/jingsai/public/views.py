@@ -10,11 +10,14 @@ from jingsai.common.pagination import paginate
 from jingsai.judging.domain.publication import appeal_deadline
 from jingsai.judging.models import Judging
 from jingsai.public.exhibition import (
+    WINNERS_ON_COMPETITION_PAGE,
+    competition_winners,
     competitions_with_public_results,
     open_first,
     public_competitions,
     public_result_lines,
     public_results,
+    result_gains,
     results_are_public,
 )
 
@@ -94,7 +97,12 @@ def competition_detail(request, code):
     return render(
         request,
         "public/competition_detail.html",
-        {"competition": competition, "results_public": results_are_public(competition)},
+        {
+            "competition": competition,
+            "results_public": results_are_public(competition),
+            "winners": competition_winners(competition, limit=WINNERS_ON_COMPETITION_PAGE),
+            "winners_limit": WINNERS_ON_COMPETITION_PAGE,
+        },
     )
 
 
@@ -106,6 +114,8 @@ def competition_results(request, code):
     )
     judging = Judging.objects.filter(pk=competition.pk).first()
     page = paginate(public_results(competition), page=request.GET.get("page"), page_size=50)
+    lines = public_result_lines(competition, page.items)
+    gains = result_gains(competition, page.items)
     return render(
         request,
         "public/competition_results.html",
@@ -115,7 +125,9 @@ def competition_results(request, code):
             "on_notice": competition.status == competition.Status.PUBLIC_NOTICE,
             "deadline": appeal_deadline(judging) if judging else None,
             "page": page,
-            "lines": public_result_lines(competition, page.items),
+            "lines": lines,
+            "rows": list(zip(lines, gains, strict=True)),
+            "show_gains": any(gains),
             "query": query_without_page(request.GET),
         },
     )

@@ -611,6 +611,8 @@ def results_page(request, pk):
             "can_notice": policy.can_move_competition(user, competition, S.PUBLIC_NOTICE),
             "notice_form": NoticeForm(prefix="notice"),
             "can_publish": policy.can_move_competition(user, competition, S.PUBLISHED),
+            "can_reopen": competition.status == S.PUBLISHED
+            and policy.can_move_competition(user, competition, S.JUDGING),
             "can_decide": policy.can_decide_appeals(user, competition),
             "manage": policy.can_manage_judging(user, competition),
             "follow": policy.can_follow_marking(user, competition),
@@ -674,6 +676,32 @@ def results_publish(request, pk):
         messages.error(request, str(refused))
     else:
         messages.success(request, _("The results are published."))
+    return redirect("backoffice:marking_results", pk=pk)
+
+
+@requires(takes_part_in_judging)
+@require_POST
+def results_reopen(request, pk):
+    """Published results back to judging for a correction; certificates follow on republishing."""
+    competition = _competition(
+        request,
+        pk,
+        lambda u, c: c.status == S.PUBLISHED and policy.can_move_competition(u, c, S.JUDGING),
+    )
+    try:
+        publication.reopen_published(
+            actor=request.user, competition=competition, reason=request.POST.get("reason", "")
+        )
+    except (PublicationRefused, MoveRefused) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _(
+                "The results are re-opened for a correction. Compute, put on notice and publish "
+                "them again; certificates that change are revoked and reissued with your reason."
+            ),
+        )
     return redirect("backoffice:marking_results", pk=pk)
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from jingsai.access import policy
 from jingsai.access.decorators import get_visible_or_404, requires
 from jingsai.backoffice.forms import WorkerForm, WorkerSearchForm
+from jingsai.backoffice.views import skills
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.models import AuditEntry
 from jingsai.common.pagination import paginate
@@ -106,7 +107,8 @@ def worker_detail(request, pk):
             "can_change": policy.can_change_worker(user, worker),
             "can_delete": policy.can_delete_worker(user, worker),
             "history": history,
-        },
+        }
+        | skills.worker_section(user, worker),
     )
 
 

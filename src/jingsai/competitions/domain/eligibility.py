@@ -16,13 +16,17 @@ English) that say what is wrong. The rules:
   closes), within ``min_age`` … ``max_age``;
 - capacity and the per-enterprise quota count every entry not withdrawn;
 - one entry per person per competition;
-- team size within ``team_min`` … ``team_max``.
+- team size within ``team_min`` … ``team_max``;
+- training (赛训合一): when ``required_training_hours`` is set, a worker must
+  have attended that many hours of the competition's own training courses
+  (hours read in one query for all candidates: :mod:`jingsai.training.domain.hours`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +54,7 @@ class Rules:
     quota: int | None
     team_min: int | None
     team_max: int | None
+    required_hours: Decimal | None = None
 
 
 def rules_for(competition: Competition) -> Rules:
@@ -77,6 +82,7 @@ def rules_for(competition: Competition) -> Rules:
         quota=competition.enterprise_quota,
         team_min=competition.team_min,
         team_max=competition.team_max,
+        required_hours=competition.required_training_hours,
     )
 
 
@@ -195,3 +201,25 @@ def team_size_refusals(rules: Rules, *, size: int) -> list[str]:
 
 def already_entered_refusal(name: str) -> str:
     return _("%(name)s is already entered in this competition.") % {"name": name}
+
+
+def _hours_text(value: Decimal) -> str:
+    text = format(Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def training_refusals(rules: Rules, *, name: str, hours: Decimal | None) -> list[str]:
+    """Refused when the competition requires more hours of its training than attended."""
+    if rules.required_hours is None:
+        return []
+    hours = hours or Decimal(0)
+    if hours >= rules.required_hours:
+        return []
+    return [
+        _("%(name)s has %(hours)s hours of this competition's training; %(required)s are required.")
+        % {
+            "name": name,
+            "hours": _hours_text(hours),
+            "required": _hours_text(rules.required_hours),
+        }
+    ]

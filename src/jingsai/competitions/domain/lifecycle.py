@@ -28,6 +28,7 @@ MOVES: dict[tuple[str, str], str] = {
     (S.JUDGING, S.PUBLIC_NOTICE): "admin",
     (S.PUBLIC_NOTICE, S.JUDGING): "admin",  # back after an upheld objection
     (S.PUBLIC_NOTICE, S.PUBLISHED): "admin",
+    (S.PUBLISHED, S.JUDGING): "admin",  # a correction after publication
     (S.PUBLISHED, S.ARCHIVED): "admin",
 }
 
@@ -38,6 +39,7 @@ RESULT_MOVES = {
     (S.JUDGING, S.PUBLIC_NOTICE),
     (S.PUBLIC_NOTICE, S.JUDGING),
     (S.PUBLIC_NOTICE, S.PUBLISHED),
+    (S.PUBLISHED, S.JUDGING),
 }
 
 

@@ -22,6 +22,7 @@ from jingsai.competitions.domain import eligibility
 from jingsai.competitions.models import Competition, Entry, EntryMember
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import Worker
+from jingsai.training.domain import hours as training_hours
 
 RETURN_FIELDS = {
     "team_name": gettext_lazy("team name"),
@@ -89,6 +90,11 @@ def check_workers(
     """Refusals for each worker (by name) that may not enter for ``enterprise``."""
     refusals: dict[str, list[str]] = {}
     already = entered_worker_ids(competition, [w.pk for w in workers])
+    trained = (
+        training_hours.competition_hours(competition.pk, [w.pk for w in workers])
+        if rules.required_hours is not None
+        else {}
+    )
     for worker in workers:
         reasons = []
         if worker.employer_id != enterprise.pk:
@@ -103,6 +109,9 @@ def check_workers(
         )
         reasons += eligibility.person_refusals(
             rules, birth_date=worker.birth_date, skill_level=worker.skill_level
+        )
+        reasons += eligibility.training_refusals(
+            rules, name=worker.name, hours=trained.get(worker.pk)
         )
         if reasons:
             refusals[f"{worker.name}（{worker.masked_id_number}）"] = reasons

@@ -9,7 +9,9 @@ Row checks: name and ID number present; the ID number valid (length, date of
 birth, province, check character); not twice in the file; a worker already
 known under the number has the same name and works for the enterprise; the
 person is not already entered; eligibility (zones, industries, skill level,
-age); capacity and the per-enterprise quota; team size per team.
+age, and the hours of the competition's training when it requires some: one
+grouped query for the whole competition, only then); capacity and the
+per-enterprise quota; team size per team.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from jingsai.organisations.models import Organisation
 from jingsai.people.domain.bulk import insert_worker_rows
 from jingsai.people.models import Worker
 from jingsai.people.validators import id_number_parser
+from jingsai.training.domain import hours as training_hours
 
 NAME = ColumnSpec("name", "姓名", example="张三")
 ID_NUMBER = ColumnSpec("id_number", "身份证号码", width=22, example="310115198001011238")
@@ -467,6 +470,17 @@ def _check_against_database(
             )
         for reason in reasons:
             errors.add(table, row_of(r), "id_number", reason)
+    if rules.required_hours is not None:
+        _check_training_hours(
+            competition=competition,
+            rules=rules,
+            parsed=parsed,
+            known=known,
+            entered=entered,
+            table=table,
+            row_of=row_of,
+            errors=errors,
+        )
 
     # Capacity, quota and team sizes.
     active = Entry.objects.filter(competition=competition).exclude(status=Entry.Status.WITHDRAWN)
@@ -501,6 +515,27 @@ def _check_against_database(
     if errors:
         return None
     return units
+
+
+def _check_training_hours(
+    *, competition, rules, parsed, known, entered, table, row_of, errors: ErrorCollector
+) -> None:
+    """The competition requires hours of its training: one grouped query reads every
+    trainee's hours; a worker new to the platform has none. Rows already refused as
+    someone else's worker (or a wrong name) are not looked at again."""
+    trained = training_hours.by_worker(competition_id=competition.pk)
+    required = rules.required_hours
+    for r in parsed:
+        found = known.get(r.id_number)
+        if found is not None and (
+            found[2] != r.employer[0] or found[1] != r.name or found[0] in entered
+        ):
+            continue
+        hours = trained.get(r.worker_id) if r.worker_id is not None else None
+        if hours is not None and hours >= required:
+            continue
+        for reason in eligibility.training_refusals(rules, name=r.name, hours=hours):
+            errors.add(table, row_of(r), "id_number", reason)
 
 
 class _RowIndex:

@@ -12,7 +12,11 @@ confirmation, public notice (公示), appeals (申诉) and publication.
   decides with a reason. An upheld appeal sends the competition back to
   judging (marks re-opened for the chief judge's correction; results must be
   computed and put on notice again).
-- :func:`publish`: after the notice, with no appeal undecided.
+- :func:`publish`: after the notice, with no appeal undecided; the
+  certification rules are applied in the same transaction.
+- :func:`reopen_published`: a correction after publication sends the
+  competition back to judging; publishing again revokes and reissues only the
+  certificates that changed, with this reason.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingsai.certification.domain import issuing
 from jingsai.common.domain import audit
+from jingsai.common.models import AuditEntry
 from jingsai.competitions.domain import lifecycle
 from jingsai.competitions.models import Competition, Entry
 from jingsai.judging.domain import compute
@@ -269,4 +275,45 @@ def publish(*, actor: Any, competition: Competition, today: dt.date | None = Non
         judging.published_at = timezone.now()
         judging.save(update_fields=["published_at", "updated_at"])
         lifecycle.move(actor=actor, competition=competition, to=S.PUBLISHED, checked=True)
+        issuing.apply_rules(
+            actor=actor, competition=competition, reason=_reopen_reason(competition)
+        )
+    return judging
+
+
+def _reopen_reason(competition: Competition) -> str:
+    """The reason of the last re-opening after publication ("" if never re-opened)."""
+    entry = (
+        AuditEntry.objects.filter(
+            object_type="competitions.competition",
+            object_id=str(competition.pk),
+            action="results:reopen",
+        )
+        .order_by("-id")
+        .first()
+    )
+    return entry.note if entry else ""
+
+
+def reopen_published(*, actor: Any, competition: Competition, reason: str) -> Judging:
+    """Published results back to judging for a correction (marks re-opened, as after an
+    upheld appeal); they are computed, put on notice and published again."""
+    if not reason.strip():
+        raise PublicationRefused(_("Say why the published results are re-opened."))
+    with transaction.atomic():
+        judging = _judging(competition)
+        if competition.status != S.PUBLISHED:
+            raise PublicationRefused(_("Only published results are re-opened for a correction."))
+        lifecycle.move(
+            actor=actor, competition=competition, to=S.JUDGING, note=reason.strip(), checked=True
+        )
+        Judging.objects.filter(pk=competition.pk).update(
+            marks_confirmed_at=None,
+            computed_at=None,
+            notice_from=None,
+            notice_until=None,
+            published_at=None,
+        )
+        audit.record(actor=actor, action="results:reopen", obj=competition, note=reason.strip())
+        judging.refresh_from_db()
     return judging

@@ -1,0 +1,59 @@
+"""Public verification of a certificate by its number (the QR code's address).
+
+Anyone may look a number up. A known number shows whether the certificate is
+valid or revoked (with the date and reason), the name partly masked, the
+competition, title, award, date and issuer — never an ID number. An unknown
+number answers 404 with the same page and no hint (numbers are random, so
+they cannot be guessed from one another).
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from jingsai.certification.domain.issuing import normalise_number
+from jingsai.certification.models import Certificate
+from jingsai.common.masking import mask_name
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label=_("certificate number"), max_length=40)
+
+
+def _page(request, certificate, number, status=200):
+    return render(
+        request,
+        "certification/verify.html",
+        {
+            "form": LookupForm(initial={"number": number}),
+            "number": number,
+            "certificate": certificate,
+            "masked_name": mask_name(certificate.worker.name) if certificate else "",
+        },
+        status=status,
+    )
+
+
+@login_not_required
+def lookup(request):
+    """``/verify/?number=…``: the form, or a redirect to the number's page."""
+    number = normalise_number(request.GET.get("number", ""))
+    if number:
+        if not all(c.isalnum() or c in "-_" for c in number):
+            return _page(request, None, number, status=404)
+        return redirect("certification:verify", number=number)
+    return render(request, "certification/verify.html", {"form": LookupForm(), "lookup": True})
+
+
+@login_not_required
+def verify(request, number):
+    number = normalise_number(number)
+    certificate = (
+        Certificate.objects.select_related("worker", "competition", "competition__year", "issuer")
+        .filter(number=number)
+        .first()
+    )
+    if certificate is None:
+        return _page(request, None, number, status=404)
+    return _page(request, certificate, number)

@@ -1,0 +1,42 @@
+"""The exhibition (赛展合一): a programme year's competitions as the public sees them.
+
+``/exhibition/`` shows the current programme year and ``/exhibition/<year>/`` any
+other; what is shown, and how it is counted, is :func:`jingsai.public.exhibition.year_exhibition`.
+No sign-in is needed.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import get_object_or_404, render
+
+from jingsai.catalogue.models import ProgrammeYear
+from jingsai.public.exhibition import (
+    current_year,
+    exhibited_years,
+    year_exhibition,
+)
+
+
+def _render(request, year: ProgrammeYear | None):
+    """The year's page; with no programme year at all, a page that says so."""
+    years = list(exhibited_years())
+    if year is not None and year not in years:
+        years = sorted([*years, year], key=lambda y: -y.year)
+    return render(
+        request,
+        "public/exhibition/year.html",
+        {
+            "year": year,
+            "years": years,
+            "exhibition": year_exhibition(year) if year is not None else None,
+        },
+    )
+
+
+@login_not_required
+def current(request):
+    return _render(request, current_year())
+
+
+@login_not_required
+def year_page(request, year):
+    return _render(request, get_object_or_404(ProgrammeYear, year=year))
