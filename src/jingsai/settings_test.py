@@ -14,3 +14,4 @@ from jingsai.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+JINGSAI_EXHIBITION_CACHE_SECONDS = 0  # each test sees its own data (a test turns it on)

@@ -455,3 +455,22 @@ def test_pages_render_in_chinese_and_english(shown, league):  # noqa: F811
     assert shown["brand"].name in zh_body  # the brand's own (Chinese) name
     if shown["brand"].name_en:
         assert shown["brand"].name_en in en_body
+
+
+def test_the_page_body_is_kept_for_a_while(shown, settings):
+    from django.core.cache import cache
+
+    settings.JINGSAI_EXHIBITION_CACHE_SECONDS = 120
+    cache.clear()
+    client = english()
+    first = client.get("/exhibition/")
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/exhibition/")
+
+    def body(response):  # the page around it carries a fresh nonce each time
+        html = response.content.decode()
+        return html[html.index('id="figures"') : html.index("</main>")]
+
+    assert body(second) == body(first)
+    assert len(again.captured_queries) < 6  # the year and the picker, not the figures
+    cache.clear()

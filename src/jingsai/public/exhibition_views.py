@@ -2,11 +2,15 @@
 
 ``/exhibition/`` shows the current programme year and ``/exhibition/<year>/`` any
 other; what is shown, and how it is counted, is :func:`jingsai.public.exhibition.year_exhibition`.
-No sign-in is needed.
+No sign-in is needed. The year's figures and winners take a second or more to gather
+at Pudong scale, so the page body is kept for ``JINGSAI_EXHIBITION_CACHE_SECONDS``
+(default 120) per year and language: a new result shows up within that time.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from jingsai.catalogue.models import ProgrammeYear
 from jingsai.public.exhibition import (
@@ -27,7 +31,11 @@ def _render(request, year: ProgrammeYear | None):
         {
             "year": year,
             "years": years,
-            "exhibition": year_exhibition(year) if year is not None else None,
+            # gathered only when the cached body is missing
+            "exhibition": SimpleLazyObject(lambda: year_exhibition(year))
+            if year is not None
+            else None,
+            "cache_seconds": getattr(settings, "JINGSAI_EXHIBITION_CACHE_SECONDS", 120),
         },
     )
 
