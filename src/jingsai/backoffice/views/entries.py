@@ -1,15 +1,9 @@
 """Entries: registration on the web and by roster, review, fixes, export, preliminaries."""
 
-import io
-import time
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +18,7 @@ from jingsai.backoffice.competition_forms import (
     ReturnEntryForm,
     RosterForm,
 )
+from jingsai.backoffice.views import import_reports
 from jingsai.backoffice.views.competitions import visible_competition
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.pagination import paginate
@@ -290,20 +285,6 @@ def register(request, pk):
     )
 
 
-REPORT_LIFETIME_SECONDS = 24 * 60 * 60
-
-
-def _report_dir() -> Path:
-    """Error reports hold what the user uploaded: kept a day, for the uploader only."""
-    path = Path(settings.MEDIA_ROOT) / "import-reports"
-    path.mkdir(parents=True, exist_ok=True)
-    expired = time.time() - REPORT_LIFETIME_SECONDS
-    for old in path.glob("*.xlsx"):
-        if old.stat().st_mtime < expired:
-            old.unlink(missing_ok=True)
-    return path
-
-
 @requires(policy.can_browse_competitions)
 def roster_template(request, pk):
     competition = visible_competition(request, pk)
@@ -360,13 +341,7 @@ def roster_upload(request, pk):
                 if request.htmx:
                     return HttpResponseClientRedirect(target)
                 return redirect(target)
-            report_token = uuid.uuid4().hex
-            (_report_dir() / f"{report_token}.xlsx").write_bytes(result.errors.report_xlsx())
-            request.session.setdefault("import_reports", [])
-            request.session["import_reports"] = [
-                *request.session["import_reports"][-9:],
-                report_token,
-            ]
+            report_token = import_reports.keep(request, result.errors)
     template = "backoffice/_roster_result.html" if request.htmx else "backoffice/roster_upload.html"
     return render(
         request,
@@ -384,17 +359,7 @@ def roster_upload(request, pk):
 @requires(policy.can_browse_competitions)
 def roster_report(request, pk, token):
     visible_competition(request, pk)
-    if token not in request.session.get("import_reports", []):
-        raise Http404
-    path = _report_dir() / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return FileResponse(
-        io.BytesIO(path.read_bytes()),
-        as_attachment=True,
-        filename="roster-errors.xlsx",
-        content_type=XLSX_MIME_IMPORT,
-    )
+    return import_reports.download(request, token, "roster-errors.xlsx")
 
 
 @requires(policy.can_browse_competitions)

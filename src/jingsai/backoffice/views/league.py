@@ -15,8 +15,6 @@ competition's league (404 otherwise). Changes are POST only and go through
 
 from __future__ import annotations
 
-import io
-import uuid
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -50,8 +48,8 @@ from jingsai.backoffice.league_forms import (
     VetoForm,
     VetoItemForm,
 )
+from jingsai.backoffice.views import import_reports
 from jingsai.backoffice.views.competitions import visible_competition
-from jingsai.backoffice.views.entries import _report_dir
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.domain import changes
 from jingsai.common.models import AuditEntry
@@ -1299,14 +1297,7 @@ def checks_upload(request, pk, period_pk):
                     % {"checks": result.checks, "rows": result.rows},
                 )
                 return _back_to_period(pk, period)
-            # the roster import's mechanism: a file kept a day, named in the uploader's session
-            report_token = uuid.uuid4().hex
-            (_report_dir() / f"{report_token}.xlsx").write_bytes(result.errors.report_xlsx())
-            request.session.setdefault("import_reports", [])
-            request.session["import_reports"] = [
-                *request.session["import_reports"][-9:],
-                report_token,
-            ]
+            report_token = import_reports.keep(request, result.errors)
     return render(
         request,
         "backoffice/league/import.html",
@@ -1327,14 +1318,4 @@ def checks_upload(request, pk, period_pk):
 def import_report(request, pk, period_pk, token):
     league = _league(request, pk, manage=True)
     _period(league, period_pk)
-    if token not in request.session.get("import_reports", []):
-        raise Http404
-    path = _report_dir() / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return FileResponse(
-        io.BytesIO(path.read_bytes()),
-        as_attachment=True,
-        filename="checks-errors.xlsx",
-        content_type=XLSX_MIME_IMPORT,
-    )
+    return import_reports.download(request, token, "checks-errors.xlsx")

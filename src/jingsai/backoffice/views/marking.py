@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,7 +21,7 @@ from fractions import Fraction
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,7 +39,7 @@ from jingsai.backoffice.marking_forms import (
     PaperSheetForm,
     ReasonForm,
 )
-from jingsai.backoffice.views.entries import _report_dir
+from jingsai.backoffice.views import import_reports
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.models import AuditEntry
 from jingsai.common.pagination import paginate
@@ -480,14 +479,7 @@ def marks_upload(request, pk):
                     % {"sheets": result.sheets, "rows": result.rows},
                 )
                 return redirect("backoffice:marking_progress", pk=pk)
-            # the roster import's mechanism: a file kept a day, named in the uploader's session
-            report_token = uuid.uuid4().hex
-            (_report_dir() / f"{report_token}.xlsx").write_bytes(result.errors.report_xlsx())
-            request.session.setdefault("import_reports", [])
-            request.session["import_reports"] = [
-                *request.session["import_reports"][-9:],
-                report_token,
-            ]
+            report_token = import_reports.keep(request, result.errors)
     return render(
         request,
         "backoffice/marking/import.html",
@@ -504,17 +496,7 @@ def marks_upload(request, pk):
 @requires(takes_part_in_judging)
 def import_report(request, pk, token):
     _competition(request, pk, policy.can_manage_judging)
-    if token not in request.session.get("import_reports", []):
-        raise Http404
-    path = _report_dir() / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return FileResponse(
-        io.BytesIO(path.read_bytes()),
-        as_attachment=True,
-        filename="marks-errors.xlsx",
-        content_type=XLSX_MIME_IMPORT,
-    )
+    return import_reports.download(request, token, "marks-errors.xlsx")
 
 
 @requires(takes_part_in_judging)

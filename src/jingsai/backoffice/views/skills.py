@@ -10,14 +10,11 @@
 
 from __future__ import annotations
 
-import io
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from jingsai.access import policy
 from jingsai.access.decorators import get_visible_or_404, requires
-from jingsai.backoffice.views.entries import _report_dir
+from jingsai.backoffice.views import import_reports
 from jingsai.common.spreadsheet_import import XLSX_MIME_IMPORT
 from jingsai.people.models import SkillLevel, Worker
 from jingsai.skills.domain import career_pdf, evaluation_import, records
@@ -112,13 +109,7 @@ def import_evaluations(request):
                     % {"records": result.records, "rows": result.rows},
                 )
                 return redirect("backoffice:skills_import")
-            report_token = uuid.uuid4().hex
-            (_report_dir() / f"{report_token}.xlsx").write_bytes(result.errors.report_xlsx())
-            request.session.setdefault("import_reports", [])
-            request.session["import_reports"] = [
-                *request.session["import_reports"][-9:],
-                report_token,
-            ]
+            report_token = import_reports.keep(request, result.errors)
     return render(
         request,
         "backoffice/skills/import.html",
@@ -133,17 +124,7 @@ def import_evaluations(request):
 
 @requires(policy.can_record_evaluations)
 def import_report(request, token):
-    if token not in request.session.get("import_reports", []):
-        raise Http404
-    path = _report_dir() / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return FileResponse(
-        io.BytesIO(path.read_bytes()),
-        as_attachment=True,
-        filename="skill-evaluation-errors.xlsx",
-        content_type=XLSX_MIME_IMPORT,
-    )
+    return import_reports.download(request, token, "skill-evaluation-errors.xlsx")
 
 
 # --- a worker's skill levels: the section on the worker's page ----------------------

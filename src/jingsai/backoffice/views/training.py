@@ -11,14 +11,12 @@ belong to the course (404). The rules live in :mod:`jingsai.training.domain`.
 
 from __future__ import annotations
 
-import io
-import uuid
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -27,7 +25,7 @@ from django.views.decorators.http import require_POST
 from jingsai.access import policy
 from jingsai.access.decorators import get_visible_or_404, requires
 from jingsai.backoffice.training_forms import AttendanceImportForm, CourseForm, SessionForm
-from jingsai.backoffice.views.entries import _report_dir
+from jingsai.backoffice.views import import_reports
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.pagination import paginate
 from jingsai.common.search import classify_search, search_by_name
@@ -436,13 +434,7 @@ def attendance_import(request, pk, session_pk):
                     _("Attendance of %(n)d workers imported.") % {"n": result.saved},
                 )
                 return redirect("backoffice:training_attendance", pk=pk, session_pk=session_pk)
-            # the roster import's mechanism: a file kept a day, named in the uploader's session
-            report_token = uuid.uuid4().hex
-            (_report_dir() / f"{report_token}.xlsx").write_bytes(result.errors.report_xlsx())
-            request.session["import_reports"] = [
-                *request.session.get("import_reports", [])[-9:],
-                report_token,
-            ]
+            report_token = import_reports.keep(request, result.errors)
     return render(
         request,
         "backoffice/training/attendance_import.html",
@@ -461,14 +453,4 @@ def attendance_import(request, pk, session_pk):
 def attendance_report(request, pk, session_pk, token):
     course = managed_course(request, pk)
     _session_of(course, session_pk)
-    if token not in request.session.get("import_reports", []):
-        raise Http404
-    path = _report_dir() / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return FileResponse(
-        io.BytesIO(path.read_bytes()),
-        as_attachment=True,
-        filename="attendance-errors.xlsx",
-        content_type=XLSX_MIME_IMPORT,
-    )
+    return import_reports.download(request, token, "attendance-errors.xlsx")
