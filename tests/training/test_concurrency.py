@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import translation
 
 from jingsai.training.domain import enrolment
 from jingsai.training.models import Enrolment
@@ -28,10 +29,12 @@ def test_the_last_places_go_to_one_batch_only(world, course):
     def enrol(workers):
         try:
             barrier.wait(timeout=10)
-            enrolment.enrol(actor=None, course=course, workers=workers)
+            with translation.override("en"):  # a new thread starts in the default language
+                enrolment.enrol(actor=None, course=course, workers=workers)
             outcomes.append("ok")
         except enrolment.EnrolmentRefused as refused:
-            outcomes.append(refused.messages[0])
+            with translation.override("en"):
+                outcomes.append(str(refused.messages[0]))
         finally:
             connections.close_all()
 
