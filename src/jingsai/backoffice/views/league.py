@@ -789,31 +789,42 @@ def bonus_add(request, pk, period_pk):
     return _render_period(request, league, period, bonus_form=form)
 
 
+def _remove(request, pk, period, change, done: str):
+    """Remove a bonus or lift a veto; once the period is confirmed, with a correction reason."""
+    form = RemovalForm(request.POST, confirmed=not period.is_open, prefix="remove")
+    form.is_valid()
+    try:
+        change(form.correction())
+    except LabourRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+    return _back_to_period(pk, period)
+
+
 @requires(policy.can_browse_competitions)
 @require_POST
 def bonus_remove(request, pk, period_pk, bonus_pk):
     league = _league(request, pk, manage=True)
     period = _period(league, period_pk)
-    bonus = get_object_or_404(Bonus.objects.select_related("participant", "item"), pk=bonus_pk)
-    if bonus.period_id != period.pk:
-        raise Http404
-    form = RemovalForm(request.POST, confirmed=not period.is_open, prefix="remove")
-    form.is_valid()
-    try:
-        services.set_bonus(
+    bonus = get_object_or_404(
+        Bonus.objects.select_related("participant", "item"), pk=bonus_pk, period=period
+    )
+    return _remove(
+        request,
+        pk,
+        period,
+        lambda correction: services.set_bonus(
             actor=request.user,
             period=period,
             participant=bonus.participant,
             item=bonus.item,
             points="0",
             reason="",
-            correction=form.correction(),
-        )
-    except LabourRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Bonus removed."))
-    return _back_to_period(pk, period)
+            correction=correction,
+        ),
+        _("Bonus removed."),
+    )
 
 
 @requires(policy.can_browse_competitions)
@@ -846,25 +857,21 @@ def veto_add(request, pk, period_pk):
 def veto_remove(request, pk, period_pk, veto_pk):
     league = _league(request, pk, manage=True)
     period = _period(league, period_pk)
-    veto = get_object_or_404(Veto.objects.select_related("participant"), pk=veto_pk)
-    if veto.period_id != period.pk:
-        raise Http404
-    form = RemovalForm(request.POST, confirmed=not period.is_open, prefix="remove")
-    form.is_valid()
-    try:
-        services.set_veto(
+    veto = get_object_or_404(Veto.objects.select_related("participant"), pk=veto_pk, period=period)
+    return _remove(
+        request,
+        pk,
+        period,
+        lambda correction: services.set_veto(
             actor=request.user,
             period=period,
             participant=veto.participant,
             item=None,
             reason="",
-            correction=form.correction(),
-        )
-    except LabourRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Veto lifted."))
-    return _back_to_period(pk, period)
+            correction=correction,
+        ),
+        _("Veto lifted."),
+    )
 
 
 # --- confirming, reopening, publishing -------------------------------------------------
