@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "jingsai.labour",
     "jingsai.skills",
     "jingsai.training",
+    "jingsai.innovation",
+    "jingsai.honours",
     "jingsai.certification",
     "jingsai.backoffice",
     "jingsai.portal",

@@ -591,3 +591,182 @@ def can_cancel_enrolment(user: User, enrolment) -> bool:
 
 def can_take_attendance(user: User, course) -> bool:
     return can_manage_course(user, course)
+
+
+# --- innovation results (成果转化) ---------------------------------------------------
+# A worker records results he is an author of and sees those; an enterprise officer
+# records, sees and reviews (starts review, adopts, rejects) his enterprises' results;
+# the benefit is verified by the union side, independent of the enterprise: programme
+# admins and co-organiser staff (who also see every result); programme admins
+# recognise results and set the reward tiers; leadership reads everything.
+
+
+def innovations_visible_to(user: User):
+    from jingsai.innovation.models import InnovationResult
+
+    if reads_everything(user) or has_role(user, Role.CO_ORGANISER):
+        return InnovationResult.objects.all()
+    visible = Q(pk__in=[])
+    enterprises = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    if enterprises:
+        visible |= Q(enterprise_id__in=enterprises)
+    if has_role(user, Role.WORKER):
+        visible |= Q(authors__worker__user=user)
+    return InnovationResult.objects.filter(visible).distinct()
+
+
+def can_browse_innovations(user: User) -> bool:
+    return has_role(
+        user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP, Role.CO_ORGANISER, Role.ENTERPRISE_OFFICER
+    )
+
+
+def can_record_innovation(user: User) -> bool:
+    return has_role(user, Role.PROGRAMME_ADMIN, Role.ENTERPRISE_OFFICER, Role.WORKER)
+
+
+def innovation_enterprises_for(user: User) -> QuerySet[Organisation]:
+    """Enterprises a new result may be recorded for: any for admins, an officer's own, a
+    worker's employer."""
+    enterprises = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
+    if is_programme_admin(user):
+        return enterprises
+    ids = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    ids |= set(
+        Worker.objects.filter(user=user, employer__isnull=False).values_list(
+            "employer_id", flat=True
+        )
+    )
+    return enterprises.filter(pk__in=ids)
+
+
+def innovation_authors_for(user: User) -> QuerySet[Worker]:
+    """Workers who may be named as authors: any for admins, an officer's enterprises'
+    workers, and a worker himself (with his enterprise's colleagues as co-authors)."""
+    if is_programme_admin(user):
+        return Worker.objects.all()
+    return Worker.objects.filter(employer__in=innovation_enterprises_for(user))
+
+
+def can_review_innovation(user: User, result) -> bool:
+    """Start the enterprise review, adopt, reject: the result's enterprise officer, admins."""
+    if is_programme_admin(user):
+        return True
+    return result.enterprise_id in organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+
+
+def can_verify_benefit(user: User, result) -> bool:
+    """The union side verifies the benefit, never the result's own enterprise."""
+    if is_programme_admin(user):
+        return True
+    if result.enterprise_id in organisation_ids_for(user, Role.ENTERPRISE_OFFICER):
+        return False
+    return has_role(user, Role.CO_ORGANISER)
+
+
+def can_recognise_innovation(user: User) -> bool:
+    return is_programme_admin(user)
+
+
+def can_change_innovation(user: User, result) -> bool:
+    """Edit the details and files while the result is not yet adopted."""
+    if result.status not in ("submitted", "in_review"):
+        return False
+    if can_review_innovation(user, result):
+        return True
+    return result.authors.filter(worker__user=user).exists()
+
+
+def can_manage_reward_bands(user: User) -> bool:
+    return is_programme_admin(user)
+
+
+# --- honours (the 830 selection) ---------------------------------------------------
+# Programme admins run the round (settings, reviewers, selection, committee decisions,
+# notice, objections, final list, re-ratings); leadership reads everything. Enterprise
+# officers and co-organiser staff nominate: an officer his enterprises' workers,
+# results and the enterprise itself; co-organiser staff anyone. A nominator sees the
+# nominations his organisations made, and others' only once they are on public notice.
+# A reviewer sees the nominations of his category except those he is in conflict with.
+
+
+def can_manage_honours(user: User) -> bool:
+    return is_programme_admin(user)
+
+
+def can_browse_honours(user: User) -> bool:
+    return has_role(
+        user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP, Role.CO_ORGANISER, Role.ENTERPRISE_OFFICER
+    )
+
+
+def nominator_organisations_for(user: User) -> QuerySet[Organisation]:
+    ids = organisation_ids_for(user, Role.ENTERPRISE_OFFICER, Role.CO_ORGANISER)
+    if is_programme_admin(user):
+        return Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE) | (
+            Organisation.objects.filter(pk__in=ids)
+        )
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def can_nominate(user: User) -> bool:
+    return has_role(user, Role.PROGRAMME_ADMIN, Role.ENTERPRISE_OFFICER, Role.CO_ORGANISER)
+
+
+def nominees_for(user: User):
+    """(workers, innovation results, organisations) this user may nominate."""
+    from jingsai.innovation.models import InnovationResult
+
+    if is_programme_admin(user) or has_role(user, Role.CO_ORGANISER):
+        return Worker.objects.all(), InnovationResult.objects.all(), Organisation.objects.all()
+    enterprises = organisation_ids_for(user, Role.ENTERPRISE_OFFICER)
+    return (
+        Worker.objects.filter(employer_id__in=enterprises),
+        InnovationResult.objects.filter(enterprise_id__in=enterprises),
+        Organisation.objects.filter(pk__in=enterprises),
+    )
+
+
+def nominations_visible_to(user: User, round_=None):
+    """Admins and leadership: all; nominators: their own, and those on public notice or
+    final; reviewers: their categories' nominations outside their conflicts (filtered
+    by :mod:`jingsai.honours.domain.review`)."""
+    from jingsai.honours.models import Nomination, Round
+
+    nominations = Nomination.objects.all()
+    if round_ is not None:
+        nominations = nominations.filter(round_category__round=round_)
+    if reads_everything(user):
+        return nominations
+    visible = Q(pk__in=[])
+    own = organisation_ids_for(user, Role.ENTERPRISE_OFFICER, Role.CO_ORGANISER)
+    if own:
+        visible |= Q(nominator_id__in=own)
+        visible |= Q(
+            proposed=True,
+            round_category__round__stage__in=[Round.Stage.NOTICE, Round.Stage.FINAL],
+        ) & ~Q(status=Nomination.Status.WITHDRAWN)
+    return nominations.filter(visible)
+
+
+def can_withdraw_nomination(user: User, nomination) -> bool:
+    if nomination.status != "submitted":
+        return False
+    if is_programme_admin(user):
+        return True
+    return nomination.round_category.round.stage == "nomination" and (
+        nomination.nominator_id
+        in organisation_ids_for(user, Role.ENTERPRISE_OFFICER, Role.CO_ORGANISER)
+    )
+
+
+def reviewer_seats(user: User):
+    from jingsai.honours.models import Reviewer
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Reviewer.objects.none()
+    return Reviewer.objects.filter(user=user)
+
+
+def is_honours_reviewer(user: User) -> bool:
+    return reviewer_seats(user).exists()

@@ -20,6 +20,9 @@ urlpatterns = [
     path("competitions/<int:pk>/certificates/", include("jingsai.certification.urls")),
     path("", include(skills_urls)),
     path("training/", include("jingsai.backoffice.training_urls")),
+    path("innovation/", include("jingsai.backoffice.innovation_urls")),
+    path("honours/", include("jingsai.backoffice.honours_urls")),
+    path("honours/", include("jingsai.backoffice.honours_selection_urls")),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path(

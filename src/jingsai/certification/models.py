@@ -117,11 +117,41 @@ class Certificate(models.Model):
 
     number = models.CharField(_("certificate number"), max_length=40)
     competition = models.ForeignKey(
-        Competition, on_delete=models.PROTECT, related_name="certificates", db_index=False
+        Competition,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        db_index=False,
+        help_text=_("Blank for an honour certificate."),
     )
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+", db_index=False)
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     worker = models.ForeignKey(
-        Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="certificates"
+        Worker,
+        verbose_name=_("worker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    holder_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("holder (organisation)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="honour_certificates",
+        help_text=_("An honoured place's certificate is held by its organisation."),
+    )
+    honour = models.ForeignKey(
+        "honours.Honour",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        help_text=_("The 830 honour this certificate states; blank for a competition's."),
     )
     rule = models.ForeignKey(
         CertificationRule,
@@ -167,6 +197,14 @@ class Certificate(models.Model):
                 condition=Q(status="valid"),
                 name="one_valid_certificate_per_rule_and_worker",
             ),
+            models.CheckConstraint(
+                condition=Q(worker__isnull=False) | Q(holder_organisation__isnull=False),
+                name="certificate_has_holder",
+            ),
+            models.CheckConstraint(
+                condition=Q(competition__isnull=False) | Q(honour__isnull=False),
+                name="certificate_has_basis",
+            ),
         ]
         indexes = [
             models.Index(fields=["competition", "status", "id"], name="certificate_comp_idx"),
@@ -174,6 +212,12 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def holder_name(self) -> str:
+        if self.worker_id:
+            return self.worker.name
+        return self.holder_organisation.name if self.holder_organisation_id else ""
 
     @property
     def is_valid(self) -> bool:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jingsai.portal import assessor_views, judge_views, record_views, views
 
@@ -7,6 +7,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("record/", record_views.record, name="record"),
+    path("innovations/", include("jingsai.portal.innovation_urls")),
+    path("reviews/", include("jingsai.portal.review_urls")),
     path("record.pdf", record_views.record_pdf, name="record_pdf"),
     path("judging/", judge_views.judging, name="judging"),
     path("judging/<int:pk>/entries/<int:entry_pk>/", judge_views.sheet, name="judge_sheet"),

@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from jingsai.public import exhibition_views, league_views, views
@@ -33,6 +33,7 @@ urlpatterns = [
         league_views.participant_page,
         name="league_participant",
     ),
+    path("honours/", include("jingsai.public.honours_urls")),
     path("exhibition/", exhibition_views.current, name="exhibition"),
     path("exhibition/<int:year>/", exhibition_views.year_page, name="exhibition_year"),
     path(
