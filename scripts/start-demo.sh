@@ -28,6 +28,7 @@ cat <<INFO
     coorganiser  co-organiser staff
     officer      enterprise officer (one demo enterprise)
     judge        judge
+    expert       830 expert reviewer (浦东工匠, marks still to give)
     worker       worker
   Stop with Ctrl-C. Data is kept in $JINGSAI_DATA_DIR.
 

@@ -19,6 +19,11 @@ PUBLIC = {
     "public:league_participant",
     "public:exhibition",
     "public:exhibition_year",
+    "public:honours_index",
+    "public:honours_year",
+    "public:honours_notice",
+    "public:honours_objection",
+    "public:honours_objection_received",
     "certification:verify_lookup",
     "certification:verify",
 }

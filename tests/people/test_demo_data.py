@@ -29,11 +29,11 @@ def test_demo_data_makes_valid_people_and_one_account_per_role():
         assert "科技科技" not in enterprise.name
     accounts = {u.username for u in User.objects.all() if u.has_usable_password()}
     assert accounts == {
-        "admin", "leader", "coorganiser", "officer", "judge", "worker",
+        "admin", "leader", "coorganiser", "officer", "judge", "worker", "expert",
     }  # fmt: skip
-    # the labour league's inspection team: names on checks, no sign-in
+    # the labour league's inspection team and the other 830 reviewers: names, no sign-in
     team = User.objects.exclude(username__in=accounts)
-    assert team.exists() and all(u.username.startswith("gmr_") for u in team)
+    assert team.exists() and all(u.username.startswith(("gmr_", "expert")) for u in team)
     assert (
         Worker.objects.get(user__username="worker")
         .employer.grants.filter(user__username="officer")
@@ -46,7 +46,7 @@ def test_demo_data_twice_adds_more_without_collisions():
     call_command("demo_data", "--enterprises", "5", "--workers", "100", "--quiet")
     call_command("demo_data", "--enterprises", "5", "--workers", "100", "--quiet")
     assert Worker.objects.count() == 200
-    assert User.objects.exclude(username__startswith="gmr_").count() == 6
+    assert User.objects.exclude(username__startswith="gmr_").count() == 6 + 5  # + reviewers
 
 
 @override_settings(DEBUG=False)

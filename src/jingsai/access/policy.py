@@ -770,3 +770,70 @@ def reviewer_seats(user: User):
 
 def is_honours_reviewer(user: User) -> bool:
     return reviewer_seats(user).exists()
+
+
+# --- innovation results: rejection, files, the worker portal (H1) ----------------------
+# Before adoption only the reviewers reject; an adopted result may also be rejected by
+# the benefit verifiers (the benefit does not hold). Files change with the details, and,
+# while the result is adopted and awaiting verification, by its reviewers and verifiers
+# (evidence of the benefit). In the portal a worker sees the results he authored.
+
+
+def can_reject_innovation(user: User, result) -> bool:
+    if result.status not in ("submitted", "in_review", "adopted"):
+        return False
+    if can_review_innovation(user, result):
+        return True
+    return result.status == "adopted" and can_verify_benefit(user, result)
+
+
+def can_change_innovation_files(user: User, result) -> bool:
+    if can_change_innovation(user, result):
+        return True
+    return result.status == "adopted" and (
+        can_review_innovation(user, result) or can_verify_benefit(user, result)
+    )
+
+
+def can_use_innovation_portal(user: User) -> bool:
+    return has_role(user, Role.WORKER)
+
+
+def innovations_authored_by(user: User):
+    """The results the user's own worker record is an author of (the portal's list)."""
+    from jingsai.innovation.models import Author, InnovationResult
+
+    if not has_role(user, Role.WORKER):
+        return InnovationResult.objects.none()
+    return InnovationResult.objects.filter(
+        pk__in=Author.objects.filter(worker__user=user).values("result_id")
+    )
+
+
+# --- honours: nominations (H2: settings, eligibility, nominations) ----------------------
+
+
+def can_change_nomination(user: User, nomination) -> bool:
+    """Edit a live nomination's narrative, evidence and files: admins, and the staff of
+    the organisation that nominated (the nomination window is checked by the domain)."""
+    if nomination.status != "submitted":
+        return False
+    if is_programme_admin(user):
+        return True
+    return nomination.nominator_id in organisation_ids_for(
+        user, Role.ENTERPRISE_OFFICER, Role.CO_ORGANISER
+    )
+
+
+# --- honours review (H3a) ---------------------------------------------------------------
+# A reviewer marks, in the portal, the nominations of his seats' categories outside his
+# conflicts (jingsai.honours.domain.review); only he marks his own sheets. Programme admins
+# manage reviewers and conflicts and reopen sheets; leadership reads the review progress.
+
+
+def can_review_honours(user: User) -> bool:
+    return is_honours_reviewer(user)
+
+
+def can_read_honours_review(user: User) -> bool:
+    return reads_everything(user)

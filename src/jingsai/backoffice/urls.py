@@ -23,6 +23,7 @@ urlpatterns = [
     path("innovation/", include("jingsai.backoffice.innovation_urls")),
     path("honours/", include("jingsai.backoffice.honours_urls")),
     path("honours/", include("jingsai.backoffice.honours_selection_urls")),
+    path("honours/", include("jingsai.backoffice.honours_review_urls")),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path(

@@ -128,8 +128,21 @@ def _date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
+def honour_line(certificate: Certificate) -> str:
+    """What an honour certificate (830) states: "was named <category> of <year>"."""
+    honour = certificate.honour
+    return _("was named %(category)s of %(year)s.") % {
+        "category": honour.category.display_name,
+        "year": honour.round.year.year,
+    }
+
+
 def draw(canvas: Canvas, certificate: Certificate) -> None:
-    """One certificate on the current page (the caller calls ``showPage``)."""
+    """One certificate on the current page (the caller calls ``showPage``).
+
+    A competition's certificate says in which competition the holder earned it; an
+    honour certificate (no competition; its holder a worker or an organisation) says
+    which title of which year the holder was named to."""
     width, height = PAGE
     competition = certificate.competition
     canvas.setStrokeColor(GOLD)
@@ -144,26 +157,41 @@ def draw(canvas: Canvas, certificate: Certificate) -> None:
 
     canvas.setFillColor(INK)
     canvas.setFont(FONT, 26)
-    canvas.drawCentredString(width / 2, height - 180, certificate.worker.name)
+    canvas.drawCentredString(width / 2, height - 180, certificate.holder_name)
 
     text_width = width - 220
     y = height - 232
-    line = _("In %(competition)s") % {"competition": competition.title}
-    for part in _wrap(line, 17, text_width):
-        canvas.setFont(FONT, 17)
-        canvas.drawCentredString(width / 2, y, part)
-        y -= 26
-    if certificate.award:
-        achievement = _("was awarded %(award)s.") % {"award": certificate.award}
+    if competition is not None:
+        lines = [_("In %(competition)s") % {"competition": competition.title}]
+        if certificate.award:
+            achievement = _("was awarded %(award)s.") % {"award": certificate.award}
+        else:
+            achievement = _("earned the %(title)s.") % {"title": certificate.title}
     else:
-        achievement = _("earned the %(title)s.") % {"title": certificate.title}
-    canvas.setFont(FONT, 20)
-    canvas.drawCentredString(width / 2, y - 6, achievement)
-    y -= 40
+        lines = []
+        honour = certificate.honour
+        if honour is not None and honour.innovation_id:
+            title = f"《{honour.innovation.title}》"
+            lines.append(_("for the result %(title)s") % {"title": title})
+        achievement = (
+            honour_line(certificate)
+            if honour is not None
+            else _("earned the %(title)s.") % {"title": certificate.title}
+        )
+    for line in lines:
+        for part in _wrap(line, 17, text_width):
+            canvas.setFont(FONT, 17)
+            canvas.drawCentredString(width / 2, y, part)
+            y -= 26
+    for part in _wrap(achievement, 20, text_width):
+        canvas.setFont(FONT, 20)
+        canvas.drawCentredString(width / 2, y - 6, part)
+        y -= 28
+    y -= 12
     details = []
-    if certificate.rank:
+    if competition is not None and certificate.rank:
         details.append(_("rank %(rank)s") % {"rank": certificate.rank})
-    if certificate.total is not None:
+    if competition is not None and certificate.total is not None:
         details.append(_("total %(total)s") % {"total": certificate.total})
     if certificate.level:
         details.append(_("skill level: %(level)s") % {"level": certificate.get_level_display()})

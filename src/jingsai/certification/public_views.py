@@ -2,7 +2,10 @@
 
 Anyone may look a number up. A known number shows whether the certificate is
 valid or revoked (with the date and reason), the name partly masked, the
-competition, title, award, date and issuer — never an ID number. An unknown
+competition, title, award, date and issuer — never an ID number. An honour
+certificate (the 830: no competition) shows the honour's year and category
+instead of the competition; its holder is a worker (masked as any other) or an
+organisation (an honoured place, named in full). An unknown
 number answers 404 with the same page and no hint (numbers are random, so
 they cannot be guessed from one another).
 """
@@ -29,10 +32,17 @@ def _page(request, certificate, number, status=200):
             "form": LookupForm(initial={"number": number}),
             "number": number,
             "certificate": certificate,
-            "masked_name": mask_name(certificate.worker.name) if certificate else "",
+            "masked_name": holder_shown(certificate) if certificate else "",
         },
         status=status,
     )
+
+
+def holder_shown(certificate: Certificate) -> str:
+    """A person's name masked; an organisation's (an honoured place) in full."""
+    if certificate.worker_id:
+        return mask_name(certificate.worker.name)
+    return certificate.holder_organisation.name if certificate.holder_organisation_id else ""
 
 
 @login_not_required
@@ -50,7 +60,16 @@ def lookup(request):
 def verify(request, number):
     number = normalise_number(number)
     certificate = (
-        Certificate.objects.select_related("worker", "competition", "competition__year", "issuer")
+        Certificate.objects.select_related(
+            "worker",
+            "holder_organisation",
+            "competition",
+            "competition__year",
+            "honour__round__year",
+            "honour__category",
+            "honour__innovation",
+            "issuer",
+        )
         .filter(number=number)
         .first()
     )

@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+"""A reviewer's pages of the 830 expert review. Included under ``reviews/`` in ``portal``."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from jingsai.portal import review_views
+
+urlpatterns: list = [
+    path("", review_views.home, name="review_home"),
+    path("<int:seat_pk>/<int:nomination_pk>/", review_views.sheet, name="review_sheet"),
+    path(
+        "<int:seat_pk>/<int:nomination_pk>/draft/",
+        review_views.sheet_draft,
+        name="review_sheet_draft",
+    ),
+    path(
+        "<int:seat_pk>/<int:nomination_pk>/submit/",
+        review_views.sheet_submit,
+        name="review_sheet_submit",
+    ),
+]

@@ -32,7 +32,7 @@ from jingsai.people.domain import accounts as account_services
 from jingsai.people.domain.bulk import insert_worker_rows
 from jingsai.people.models import Role, RoleGrant, User, Worker
 from jingsai.people.validators import id_check_character
-from jingsai.presets import demo_labour, pudong
+from jingsai.presets import demo_honours, demo_labour, pudong
 
 DEMO_PASSWORD = "jingsai-demo-2026"  # noqa: S105 (published demo logins, printed at start)
 
@@ -128,6 +128,7 @@ class DemoSummary:
     workers: int = 0
     accounts: list[tuple[str, str, str]] | None = None
     competitions: int = 0
+    nominations: int = 0
 
 
 def _weighted(rng: random.Random, pairs):
@@ -412,6 +413,9 @@ def generate(
     summary.competitions += ensure_demo_judging(year=year, seed=seed)
     if with_accounts:  # the league's inspection team are accounts, made with the demo logins
         summary.competitions += demo_labour.ensure_demo_labour(year=year, seed=seed)
+        summary.nominations = demo_honours.ensure_demo_honours(
+            year=year, seed=seed, password=DEMO_PASSWORD
+        )
     optimise_query_planner()
     return summary
 

@@ -182,7 +182,7 @@ def ensure_demo_labour(
     sites = max(sites, len(BLOCKS))
     if union is None or programme_year is None or series is None or len(builders) < 4:
         return 0
-    rng = random.Random(seed)  # noqa: S311 (demo data needs no cryptographic randomness)
+    rng = random.Random(seed)
     names = NameMaker(rng)
     today = today or timezone.localdate()
     confirmed = _confirmed_months(year, today)

@@ -472,20 +472,177 @@ def league_flags(competitions: list[Competition]) -> list[LeagueFlags]:
     ]
 
 
-def year_honours(year: ProgrammeYear) -> list:
-    """The year's published honours (the 830 selection) for the exhibition.
+# --- honours (the 830) and innovation results (成果转化) -----------------------------------
+# Of the final honours list the public sees, per category: a person's name and employer,
+# a result's title, enterprise, authors and reward tier, a place's organisation and its
+# term. Honours lost at a re-rating are left out of the exhibition (the year's full list
+# at /honours/<year>/ shows them as lost). Innovation results are shown once their
+# benefit is verified. Never ID numbers or phones.
 
-    Filled by the honours issue; until then there are none and the page leaves the
-    section out."""
-    return []
+HONOURS_PER_CATEGORY = 12  # on the year page; the full list is on /honours/<year>/
+INNOVATIONS_ON_YEAR_PAGE = 20
+EXHIBITED_INNOVATION_STATUSES = ("verified", "recognised")
 
 
-def year_innovations(year: ProgrammeYear) -> list:
-    """The year's adopted innovation results (成果转化) for the exhibition.
+@dataclass(frozen=True)
+class PublicHonour:
+    """An honour as the public sees it."""
 
-    Filled by the honours issue, with the innovation results; until then there are
-    none and the page leaves the section out."""
-    return []
+    kind: str  # the category's kind: people, results or places
+    name: str  # the person's name, the result's title or the organisation's name
+    organisation: str  # the person's employer or the result's enterprise ("" for a place)
+    authors: tuple[str, ...] = ()
+    tier: str = ""
+    granted_on: object = None
+    term_ends: object = None
+    lost: bool = False
+    status: str = ""
+
+
+@dataclass
+class HonourGroup:
+    """A category's honours of a year (the first ``limit`` of them, and how many in all)."""
+
+    category: object
+    honours: list[PublicHonour]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.honours)
+
+
+def innovation_author_names(result_ids) -> dict[int, list[str]]:
+    """Innovation result id → its authors' names, in order (one query)."""
+    from jingsai.innovation.models import Author
+
+    names: dict[int, list[str]] = defaultdict(list)
+    ids = list(result_ids)
+    if not ids:
+        return names
+    for result_id, name in (
+        Author.objects.filter(result_id__in=ids)
+        .order_by("result_id", "order", "id")
+        .values_list("result_id", "worker__name")
+    ):
+        names[result_id].append(name)
+    return names
+
+
+def public_honour(honour, authors: dict[int, list[str]]) -> PublicHonour:
+    common = {
+        "kind": honour.category.kind,
+        "granted_on": honour.granted_on,
+        "term_ends": honour.term_ends,
+        "lost": honour.status == "lost",
+        "status": honour.get_status_display(),
+    }
+    if honour.worker_id:
+        return PublicHonour(
+            name=honour.worker.name, organisation=honour.worker.employer.name, **common
+        )
+    if honour.innovation_id:
+        result = honour.innovation
+        return PublicHonour(
+            name=result.title,
+            organisation=result.enterprise.name,
+            authors=tuple(authors.get(result.pk, ())),
+            tier=result.reward_band.name if result.reward_band_id else "",
+            **common,
+        )
+    return PublicHonour(
+        name=honour.organisation.name if honour.organisation_id else honour.title,
+        organisation="",
+        **common,
+    )
+
+
+def public_honours_of(honours) -> list:
+    """Honours (a queryset) with what the public sees of them loaded (two queries)."""
+    honours = list(
+        honours.select_related(
+            "category",
+            "worker__employer",
+            "innovation__enterprise",
+            "innovation__reward_band",
+            "organisation",
+        )
+    )
+    authors = innovation_author_names(h.innovation_id for h in honours if h.innovation_id)
+    return [(h, public_honour(h, authors)) for h in honours]
+
+
+def honour_groups(honours, *, limit: int | None = None) -> list[HonourGroup]:
+    """Honours grouped by category, in the categories' order (two queries)."""
+    groups: dict[int, HonourGroup] = {}
+    for honour, shown in public_honours_of(honours):
+        group = groups.get(honour.category_id)
+        if group is None:
+            group = groups[honour.category_id] = HonourGroup(honour.category, [], 0)
+        group.total += 1
+        if limit is None or len(group.honours) < limit:
+            group.honours.append(shown)
+    return sorted(groups.values(), key=lambda g: (g.category.order, g.category.pk))
+
+
+def final_honours(year: ProgrammeYear):
+    """The honours granted by the year's round once its list is final (a queryset)."""
+    from jingsai.honours.models import Honour, Round
+
+    return Honour.objects.filter(round__year=year, round__stage=Round.Stage.FINAL)
+
+
+def year_honours(year: ProgrammeYear) -> list[HonourGroup]:
+    """The year's final honours (the 830 selection) per category for the exhibition: the
+    first :data:`HONOURS_PER_CATEGORY` of each, titles lost at a re-rating left out; []
+    before the list is final. Two queries."""
+    if not apps.is_installed("jingsai.honours"):
+        return []
+    from jingsai.honours.models import Honour
+
+    return honour_groups(
+        final_honours(year).exclude(status=Honour.Status.LOST), limit=HONOURS_PER_CATEGORY
+    )
+
+
+@dataclass(frozen=True)
+class PublicInnovation:
+    title: str
+    kind: str
+    enterprise: str
+    authors: tuple[str, ...]
+    money_saved: Decimal | None
+    hours_saved: Decimal | None
+    tier: str
+    status: str
+
+
+def year_innovations(year: ProgrammeYear) -> list[PublicInnovation]:
+    """The year's innovation results with verified benefit (成果转化), newest first, at
+    most :data:`INNOVATIONS_ON_YEAR_PAGE`. Two queries."""
+    if not apps.is_installed("jingsai.innovation"):
+        return []
+    from jingsai.innovation.models import InnovationResult
+
+    results = list(
+        InnovationResult.objects.filter(year=year, status__in=EXHIBITED_INNOVATION_STATUSES)
+        .select_related("enterprise", "reward_band")
+        .order_by(F("verified_at").desc(nulls_last=True), "-id")[:INNOVATIONS_ON_YEAR_PAGE]
+    )
+    authors = innovation_author_names(r.pk for r in results)
+    return [
+        PublicInnovation(
+            title=r.title,
+            kind=r.get_kind_display(),
+            enterprise=r.enterprise.name,
+            authors=tuple(authors.get(r.pk, ())),
+            money_saved=r.money_saved,
+            hours_saved=r.hours_saved,
+            tier=r.reward_band.name if r.reward_band_id else "",
+            status=r.get_status_display(),
+        )
+        for r in results
+    ]
 
 
 def _shelves(exhibited: list[ExhibitedCompetition], attribute: str, figures: dict) -> list[Shelf]:

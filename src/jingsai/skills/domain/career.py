@@ -2,10 +2,12 @@
 
 :func:`career_of` gathers, across years, every competition the worker entered
 (with the entry's status), the published results of those entries, the
-certificates issued to him (valid and revoked), his training hours per course,
-and his skill-level history. The pages and the PDF share it.
+certificates issued to him (valid and revoked; honour certificates have no
+competition), his training hours per course, his skill-level history, his
+honours (the 830: his own, and those of results he authored; lost ones with the
+reason) and the innovation results he authored. The pages and the PDF share it.
 
-Certification and training are separate apps: when one is not installed (or
+Certification, training, innovation and honours are separate apps: when one is not installed (or
 not built yet) its part is ``None`` and the pages say so; nothing here
 imports them at module level.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 
 from jingsai.competitions.models import Competition, EntryMember
@@ -55,7 +58,7 @@ class ResultLine:
 class CertificateLine:
     number: str
     title: str
-    competition: str
+    competition: str  # "" for an honour certificate
     award: str
     issued_on: dt.date
     issuer: str
@@ -63,6 +66,33 @@ class CertificateLine:
     status: str
     revoked_on: dt.date | None
     revoke_reason: str
+    honour: str = ""  # an honour certificate's year and category
+
+
+@dataclass(frozen=True)
+class HonourLine:
+    year: int
+    category: str
+    title: str
+    result: str  # the innovation result honoured ("" for the worker's own honour)
+    granted_on: dt.date
+    term_ends: dt.date | None
+    held: bool  # not lost at a re-rating
+    status: str
+    lost_on: dt.date | None
+    lost_reason: str
+
+
+@dataclass(frozen=True)
+class InnovationLine:
+    year: int
+    title: str
+    kind: str
+    enterprise: str
+    status: str
+    tier: str
+    money_saved: Decimal | None
+    hours_saved: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -100,6 +130,8 @@ class Career:
     certificates: list[CertificateLine] | None = None
     training: list[TrainingLine] | None = None
     levels: list[LevelLine] = field(default_factory=list)
+    honours: list[HonourLine] | None = None
+    innovations: list[InnovationLine] | None = None
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
     @property
@@ -176,14 +208,14 @@ def _certificates(worker: Worker) -> list[CertificateLine] | None:
         return None
     certificates = (
         Certificate.objects.filter(worker=worker)
-        .select_related("competition", "issuer")
+        .select_related("competition", "issuer", "honour__round__year", "honour__category")
         .order_by("-issued_on", "-pk")
     )
     return [
         CertificateLine(
             number=c.number,
             title=c.title,
-            competition=c.competition.title,
+            competition=c.competition.title if c.competition_id else "",
             award=c.award,
             issued_on=c.issued_on,
             issuer=c.issuer.name,
@@ -191,6 +223,7 @@ def _certificates(worker: Worker) -> list[CertificateLine] | None:
             status=c.get_status_display(),
             revoked_on=timezone.localdate(c.revoked_at) if c.revoked_at else None,
             revoke_reason=c.revoke_reason,
+            honour=(f"{c.honour.round.year.year} {c.honour.category.name}" if c.honour_id else ""),
         )
         for c in certificates
     ]
@@ -241,6 +274,72 @@ def _levels(worker: Worker) -> list[LevelLine]:
     ]
 
 
+def _honours(worker: Worker) -> list[HonourLine] | None:
+    """His honours (the 830) of final rounds: his own and those of the innovation results he
+    authored, the latest first; lost ones stay listed, with the reason."""
+    if not apps.is_installed("jingsai.honours"):
+        return None
+    try:
+        from jingsai.honours.models import Honour, Round
+        from jingsai.innovation.models import Author
+    except ImportError:  # pragma: no cover (installed but not importable)
+        return None
+    authored = Author.objects.filter(worker=worker).values("result_id")
+    honours = (
+        Honour.objects.filter(
+            Q(worker=worker) | Q(innovation_id__in=authored),
+            round__stage=Round.Stage.FINAL,
+        )
+        .select_related("round__year", "category", "innovation")
+        .order_by("-round__year__year", "category__order", "pk")
+    )
+    return [
+        HonourLine(
+            year=h.round.year.year,
+            category=h.category.name,
+            title=h.title,
+            result=h.innovation.title if h.innovation_id else "",
+            granted_on=h.granted_on,
+            term_ends=h.term_ends,
+            held=h.status != Honour.Status.LOST,
+            status=h.get_status_display(),
+            lost_on=h.lost_on,
+            lost_reason=h.lost_reason,
+        )
+        for h in honours
+    ]
+
+
+def _innovations(worker: Worker) -> list[InnovationLine] | None:
+    """The innovation results he is an author of (成果转化), the latest first."""
+    if not apps.is_installed("jingsai.innovation"):
+        return None
+    try:
+        from jingsai.innovation.models import Author, InnovationResult
+    except ImportError:  # pragma: no cover (installed but not importable)
+        return None
+    results = (
+        InnovationResult.objects.filter(
+            pk__in=Author.objects.filter(worker=worker).values("result_id")
+        )
+        .select_related("year", "enterprise", "reward_band")
+        .order_by("-year__year", "-pk")
+    )
+    return [
+        InnovationLine(
+            year=r.year.year,
+            title=r.title,
+            kind=r.get_kind_display(),
+            enterprise=r.enterprise.name,
+            status=r.get_status_display(),
+            tier=r.reward_band.name if r.reward_band_id else "",
+            money_saved=r.money_saved,
+            hours_saved=r.hours_saved,
+        )
+        for r in results
+    ]
+
+
 def career_of(worker: Worker) -> Career:
     """The worker's whole record, for the pages and the PDF."""
     if "employer" not in worker._state.fields_cache:
@@ -252,4 +351,6 @@ def career_of(worker: Worker) -> Career:
         certificates=_certificates(worker),
         training=_training(worker),
         levels=_levels(worker),
+        honours=_honours(worker),
+        innovations=_innovations(worker),
     )

@@ -153,12 +153,18 @@ def _render(career: Career, *, show_id_number: bool) -> bytes:
     if career.certificates is not None:
         section(
             _("Certificates"),
-            [_("certificate number"), _("certificate"), _("competition"), _("date"), _("status")],
+            [
+                _("certificate number"),
+                _("certificate"),
+                _("competition or honour"),
+                _("date"),
+                _("status"),
+            ],
             [
                 [
                     c.number,
                     c.title + (f"（{c.award}）" if c.award else ""),
-                    c.competition,
+                    c.competition or c.honour or "—",
                     _date(c.issued_on),
                     c.status + (f" {_date(c.revoked_on)} {c.revoke_reason}" if not c.valid else ""),
                 ]
@@ -166,6 +172,33 @@ def _render(career: Career, *, show_id_number: bool) -> bytes:
             ],
             (0.2, 0.22, 0.3, 0.12, 0.16),
             _("No certificates yet."),
+        )
+    if career.honours is not None:
+        section(
+            _("Honours"),
+            [_("year"), _("honour"), _("granted on"), _("status")],
+            [
+                [
+                    h.year,
+                    h.category + (f"：《{h.result}》" if h.result else ""),
+                    _date(h.granted_on),
+                    h.status
+                    if h.held
+                    else _("lost %(date)s: %(reason)s")
+                    % {"date": _date(h.lost_on), "reason": h.lost_reason},
+                ]
+                for h in career.honours
+            ],
+            (0.08, 0.46, 0.14, 0.32),
+            _("No honours yet."),
+        )
+    if career.innovations is not None:
+        section(
+            _("Innovation results"),
+            [_("year"), _("result"), _("kind"), _("status"), _("reward tier")],
+            [[i.year, i.title, i.kind, i.status, i.tier or "—"] for i in career.innovations],
+            (0.08, 0.36, 0.26, 0.16, 0.14),
+            _("No innovation results yet."),
         )
     if career.training is not None:
         section(

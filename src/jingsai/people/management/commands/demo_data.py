@@ -58,7 +58,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"demo data: {summary.organisations} other organisations, "
                 f"{summary.enterprises} enterprises, {summary.workers} workers, "
-                f"{summary.competitions} competitions added"
+                f"{summary.competitions} competitions, "
+                f"{summary.nominations} 830 nominations added"
             )
         )
         for username, role, organisation in summary.accounts or []:
