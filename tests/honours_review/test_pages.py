@@ -404,3 +404,35 @@ def test_the_conflicted_reviewer_is_shown_with_the_reason(
     )
     assert "甲 belongs to 上海己化工有限公司" in page
     assert Role.JUDGE  # the fixtures' accounts keep their roles
+
+
+def test_the_reviewer_downloads_the_nominations_files(
+    settings, tmp_path, seat, nominate, make_reviewer
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    employer = OrganisationFactory()
+    nomination = nominate(WorkerFactory(employer=employer))
+    row = NominationFile(
+        nomination=nomination, title="事迹材料.pdf", content_type="application/pdf"
+    )
+    row.size = 9
+    row.file.save("upload.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    other = nominate()
+    args = [seat.pk, nomination.pk, row.pk]
+    page = login(seat.user).get(urls(seat, nomination)[0]).content.decode()
+    assert reverse("portal:review_file", args=args) in page
+    response = login(seat.user).get(reverse("portal:review_file", args=args))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n"
+    assert "attachment" in response["Content-Disposition"]
+    # the file is looked up within the nomination in the URL
+    wrong = reverse("portal:review_file", args=[seat.pk, other.pk, row.pk])
+    assert login(seat.user).get(wrong).status_code == 404
+    # a reviewer in conflict with the nomination gets nothing
+    conflicted = make_reviewer(organisation=employer)
+    url = reverse("portal:review_file", args=[conflicted.pk, nomination.pk, row.pk])
+    assert login(conflicted.user).get(url).status_code == 404
+    # nor does a colleague through another's seat
+    assert login(conflicted.user).get(reverse("portal:review_file", args=args)).status_code == 404

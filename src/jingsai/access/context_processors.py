@@ -19,6 +19,14 @@ def navigation(request):
         items.append((_("Workers"), reverse("backoffice:worker_list")))
     if policy.can_browse_training(user):
         items.append((_("Training"), reverse("backoffice:training_course_list")))
+    if policy.can_browse_innovations(user):
+        items.append((_("Innovation results"), reverse("backoffice:innovation_list")))
+    elif policy.has_role(user, policy.Role.WORKER):
+        items.append((_("My innovations"), reverse("portal:innovation_list")))
+    if policy.can_browse_honours(user):
+        items.append((_("830 honours"), reverse("backoffice:honours_index")))
+    if policy.is_honours_reviewer(user):
+        items.append((_("830 review"), reverse("portal:review_home")))
     if policy.can_record_evaluations(user):
         items.append((_("Skill evaluation"), reverse("backoffice:skills_import")))
     if policy.reads_everything(user):

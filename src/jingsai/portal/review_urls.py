@@ -17,4 +17,9 @@ urlpatterns: list = [
         review_views.sheet_submit,
         name="review_sheet_submit",
     ),
+    path(
+        "<int:seat_pk>/<int:nomination_pk>/files/<int:file_pk>/",
+        review_views.nomination_file,
+        name="review_file",
+    ),
 ]

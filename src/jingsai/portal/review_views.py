@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from jingsai.access import policy
@@ -211,7 +212,10 @@ def _render_sheet(
             "nomination": nomination,
             "nominee": _nominee(nomination),
             "evidence": _evidence(nomination),
-            "files": list(nomination.files.values_list("title", flat=True)),
+            "files": [
+                (title, reverse("portal:review_file", args=[seat.pk, nomination.pk, pk]))
+                for pk, title in nomination.files.values_list("pk", "title")
+            ],
             "sheet": sheet,
             "state": state,
             "refusal": refusal,
@@ -350,4 +354,27 @@ def _check_before_submitting(request, seat, nomination, criteria, values):
             "max_total": review.plain(sum((c.max_mark for c in criteria), Decimal(0))),
             **_urls(seat, nomination),
         },
+    )
+
+
+@requires(policy.can_review_honours)
+def nomination_file(request, seat_pk, nomination_pk, file_pk):
+    """A file of a nomination the reviewer reviews (404 for any other)."""
+    _seat, nomination = _place(request, seat_pk, nomination_pk)
+    row = nomination.files.filter(pk=file_pk).first()
+    if row is None:
+        raise Http404
+    extension = row.file.name.rsplit(".", 1)[-1]
+    title = row.title
+    if title.lower().endswith(f".{extension.lower()}"):
+        title = title.rsplit(".", 1)[0]
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{title or pgettext('download', 'file')}.{extension}",
+        content_type=row.content_type,
     )

@@ -35,6 +35,7 @@ def home(request):
         "role": role,
         "grants": policy.grants_of(user),
         "is_judge": policy.is_judge(user),
+        "is_reviewer": policy.is_honours_reviewer(user),
         "is_assessor": policy.assessor_seats(user).exists(),
         "enters_self_checks": policy.enters_self_checks(user),
     }

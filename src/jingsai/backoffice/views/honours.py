@@ -501,7 +501,9 @@ def _subject_for(request, rc: RoundCategory, subject_pk):
         "organisation": (),
     }[nomination_service.subject_field(rc)]
     # someone the user may not nominate is not there at all (a crafted request)
-    return get_object_or_404(scope.select_related(*related), pk=subject_pk)
+    if related:
+        scope = scope.select_related(*related)
+    return get_object_or_404(scope, pk=subject_pk)
 
 
 def _existing(rc: RoundCategory, subject) -> Nomination | None:

@@ -121,10 +121,11 @@ def _author_ids(result: InnovationResult) -> list[int]:
 
 
 def _state(result: InnovationResult, *, with_authors: bool = False) -> dict[str, Any]:
-    state = audit.snapshot(result)
-    if with_authors:
-        state["authors"] = _author_ids(result)
-    return state
+    """The audited state; the (long) description and the authors only when the details
+    are recorded or edited, not on every step."""
+    if not with_authors:
+        return audit.snapshot(result, exclude=("description",))
+    return audit.snapshot(result) | {"authors": _author_ids(result)}
 
 
 def _validate(result: InnovationResult) -> None:
