@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,18 @@ def tied(h):
 
 def url(name, *args):
     return reverse(f"backoffice:honours_sel_{name}", args=args)
+
+
+@pytest.fixture
+def client_for(client_for):
+    """These pages are read in English (the messages are compared in English)."""
+
+    def make(role: str):
+        client = client_for(role)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return make
 
 
 def test_admin_and_leadership_read_every_page(h, tied, client_for):
