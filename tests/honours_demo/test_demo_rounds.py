@@ -65,3 +65,21 @@ def test_innovation_results_of_every_state_exist(demo):
     assert states == set(InnovationResult.Status.values)
     verified = InnovationResult.objects.filter(status__in=["verified", "recognised"])
     assert verified.exists() and not verified.filter(reward_band__isnull=True).exists()
+
+
+def test_nomination_windows_are_in_each_rounds_year_and_local_time(demo):
+    """Found walking the demo: the windows were set in UTC (shown as 17:00 and 01:00 next
+    day) and last year's final round said it closed and was finalised this year."""
+    from django.utils import timezone
+
+    past, current = Round.objects.order_by("year__year")
+    opens = timezone.localtime(past.nomination_opens)
+    closes = timezone.localtime(past.nomination_closes)
+    assert opens.year == closes.year == past.year.year
+    assert (opens.hour, opens.minute, closes.hour, closes.minute) == (9, 0, 17, 0)
+    assert timezone.localtime(past.finalised_at).year == past.year.year
+    for objection in Objection.objects.filter(nomination__round_category__round=past):
+        assert timezone.localtime(objection.created_at).year == past.year.year
+        assert timezone.localtime(objection.resolved_at).year == past.year.year
+    # this year's window is over (the round is under review), whatever the month today
+    assert current.nomination_opens < current.nomination_closes < timezone.now()

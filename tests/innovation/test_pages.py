@@ -144,8 +144,8 @@ def test_statistics_page_and_export(users, client_of, theirs, world, make_result
         "By kind", "By year", "By enterprise (top 20)", "By industry", "By series",
         "By reward tier", "By status",
     ]  # fmt: skip
-    assert rows[0] == ["By kind", "results", "with verified benefit", "money saved (yuan)",
-                       "hours saved"]  # fmt: skip
+    assert rows[0] == ["By kind", "number of results", "with verified benefit",
+                       "money saved (yuan)", "hours saved"]  # fmt: skip
     assert rows[1] == ["innovation achievement (职工创新成果)", 2, 2, 310000, 0]
     tiers = book.get_sheet_by_name("By reward tier").to_python()
     assert tiers[1:] == [["二等", 1, 1, 250000, 0], ["三等", 1, 1, 60000, 0]]

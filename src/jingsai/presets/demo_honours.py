@@ -279,6 +279,23 @@ def _subjects(*, year_value: int, rng, innovations, officer_enterprise, officer_
     }
 
 
+def _local(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    """A moment in the site's time zone (the windows are shown in local time)."""
+    return timezone.make_aware(dt.datetime(year, month, day, hour))
+
+
+def _backdate(objection, start: dt.date, *, lodged: int, resolved: int) -> None:
+    """The demo's objections of last year carry the days of its notice (``lodged`` and
+    ``resolved`` days after ``start``), not the moment the demo ran."""
+    from jingsai.honours.models import Objection
+
+    on, done = start + dt.timedelta(days=lodged), start + dt.timedelta(days=resolved)
+    Objection.objects.filter(pk=objection.pk).update(
+        created_at=_local(on.year, on.month, on.day, 10),
+        resolved_at=_local(done.year, done.month, done.day, 15),
+    )
+
+
 def ensure_demo_honours(*, year: int, seed: int = 2026, password: str) -> int:
     """Both rounds, once. Returns the number of nominations made."""
     from jingsai.honours.domain import final, notice, rounds, selection, stages
@@ -356,6 +373,7 @@ def ensure_demo_honours(*, year: int, seed: int = 2026, password: str) -> int:
             reason="经核实，所报成绩有误，取消提名，依次递补。",
             today=notice_start + dt.timedelta(days=3),
         )  # fmt: skip
+        _backdate(upheld, notice_start, lodged=1, resolved=3)
         dismissed = notice.lodge_objection(
             proposed[1], "该同志平时工作表现一般。", address="demo-2",
             today=notice_start + dt.timedelta(days=2),
@@ -365,6 +383,7 @@ def ensure_demo_honours(*, year: int, seed: int = 2026, password: str) -> int:
             reason="经调查，反映内容无具体事实依据，不予采纳。",
             today=notice_start + dt.timedelta(days=4),
         )  # fmt: skip
+        _backdate(dismissed, notice_start, lodged=2, resolved=4)
     for rc in round_past.categories.all():  # a promotion into a tie needs a decision too
         tie = selection.undecided_tie(rc)
         if tie is not None:
@@ -402,10 +421,17 @@ def ensure_demo_honours(*, year: int, seed: int = 2026, password: str) -> int:
     stages.move(actor=admin, round_=round_now, to=Round.Stage.REVIEW)
     _review(round_=round_now, reviewers=reviewers, made=made, admin=admin,
             leave_unmarked="pudong-craftsman")  # fmt: skip
-    now = timezone.now()
+    # the nomination windows in local time, in each round's own year (moving the stage
+    # stamped them with the moment the demo ran)
+    Round.objects.filter(pk=round_past.pk).update(
+        nomination_opens=_local(past.year, 9, 1, 9),
+        nomination_closes=_local(past.year, 10, 31, 17),
+        finalised_at=_local(past.year, 11, 25, 10),
+    )
+    closes = min(_local(current.year, 10, 31, 17), timezone.now() - dt.timedelta(hours=1))
     Round.objects.filter(pk=round_now.pk).update(
-        nomination_opens=now.replace(month=9, day=1, hour=9, minute=0, second=0, microsecond=0),
-        nomination_closes=now.replace(month=10, day=31, hour=17, minute=0, second=0, microsecond=0),
+        nomination_opens=min(_local(current.year, 9, 1, 9), closes - dt.timedelta(days=30)),
+        nomination_closes=closes,
     )
     count += Nomination.objects.filter(round_category__round=round_now).count()
     assert not Objection.objects.filter(status=Objection.Status.OPEN).exists()

@@ -170,10 +170,22 @@ def current_year() -> ProgrammeYear | None:
 
 
 def exhibited_years() -> QuerySet[ProgrammeYear]:
-    """The programme years with at least one public competition, newest first."""
-    return ProgrammeYear.objects.filter(
-        Exists(public_competitions().filter(year=OuterRef("pk")))
-    ).order_by("-year")
+    """The programme years with something to exhibit, newest first: a public competition,
+    a final honours list, or an innovation result with verified benefit."""
+    shown = Exists(public_competitions().filter(year=OuterRef("pk")))
+    if apps.is_installed("jingsai.honours"):
+        from jingsai.honours.models import Round
+
+        shown |= Exists(Round.objects.filter(year=OuterRef("pk"), stage=Round.Stage.FINAL))
+    if apps.is_installed("jingsai.innovation"):
+        from jingsai.innovation.models import InnovationResult
+
+        shown |= Exists(
+            InnovationResult.objects.filter(
+                year=OuterRef("pk"), status__in=EXHIBITED_INNOVATION_STATUSES
+            )
+        )
+    return ProgrammeYear.objects.filter(shown).order_by("-year")
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,7 @@ def category_detail(request, pk):
             "window_refusal": window,
             "can_nominate": policy.can_nominate(request.user) and not window,
             "manages": manages,
+            "sees_review": policy.can_read_honours_review(request.user),
         },
     )
 
@@ -601,6 +602,7 @@ def nomination_detail(request, pk):
             and not rounds.window_refusal(rc.round),
             "can_withdraw": policy.can_withdraw_nomination(request.user, nomination),
             "withdraw_form": WithdrawForm(),
+            "sees_review": policy.can_read_honours_review(request.user),
         },
     )
 

@@ -371,7 +371,15 @@ def honours_page(request, pk):
     round_ = _round(pk)
     honours = list(
         Honour.objects.filter(round=round_)
-        .select_related("category", "worker", "innovation", "organisation", "nomination")
+        .select_related(
+            "category",
+            "worker",
+            "innovation",
+            "organisation",
+            "nomination__worker",
+            "nomination__innovation",
+            "nomination__organisation",
+        )
         .prefetch_related(
             Prefetch(
                 "certificates",

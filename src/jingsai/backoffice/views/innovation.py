@@ -278,7 +278,7 @@ def write_statistics(target, tables) -> None:
     bold = workbook.add_format({"bold": True})
     headers = [
         "",
-        _("results"),
+        _("number of results"),
         _("with verified benefit"),
         _("money saved (yuan)"),
         _("hours saved"),

@@ -353,6 +353,11 @@ def recheck(*, actor: Any, round_: Round) -> list[Change]:
     changes: list[Change] = []
     with transaction.atomic():
         round_ = _locked_round(round_.pk)
+        if round_.stage == Round.Stage.FINAL:
+            raise NominationRefused(
+                _("The %(year)s list is final: its nominations are no longer checked.")
+                % {"year": round_.year.year}
+            )
         nominations = list(
             Nomination.objects.filter(
                 round_category__round=round_, status=Nomination.Status.SUBMITTED
