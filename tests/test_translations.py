@@ -22,3 +22,11 @@ def test_compiled_catalogue_matches_source():
     po = {(e.msgctxt, e.msgid): _translation(e) for e in polib.pofile(str(PO)) if _translation(e)}
     mo = polib.mofile(str(PO.with_suffix(".mo")))
     assert {(e.msgctxt, e.msgid): _translation(e) for e in mo if e.msgid} == po
+
+
+def test_django_strings_missing_from_its_catalogue_are_translated_by_ours():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
