@@ -46,3 +46,20 @@ def test_reviewers_list_says_the_organisation_is_the_nominator(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("portal:review_home")).content.decode()
     assert "nominated by 浦东新区推荐单位甲" in page
+
+
+def test_a_final_rounds_seats_are_listed_without_their_nominations(round_, make_reviewer, nominate):
+    """The reviewer's home does not grow with past rounds: a final round is only named."""
+    from tests.honours_review.conftest import set_round
+
+    seat = make_reviewer()
+    nominate()
+    client = Client()
+    client.force_login(seat.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("portal:review_home")).content.decode()
+    assert "sheet-rows" in page  # under review: the nominations are listed
+    set_round(round_, stage="final")
+    page = client.get(reverse("portal:review_home")).content.decode()
+    assert "This round is final" in page
+    assert "sheet-rows" not in page

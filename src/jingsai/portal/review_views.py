@@ -62,13 +62,16 @@ class SeatView:
     marking: bool
     listed: bool
     rows: list = field(default_factory=list)
+    final: bool = False
 
     @property
     def submitted(self) -> int:
         return sum(1 for row in self.rows if row.state == "submitted")
 
 
-LISTED_STAGES = (Round.Stage.REVIEW, Round.Stage.SELECTION, Round.Stage.NOTICE, Round.Stage.FINAL)
+# a final round is history: its seats are listed without their nominations, so the page
+# does not grow with the years
+LISTED_STAGES = (Round.Stage.REVIEW, Round.Stage.SELECTION, Round.Stage.NOTICE)
 
 
 @requires(policy.can_review_honours)
@@ -87,6 +90,7 @@ def home(request):
                 marking=round_.stage == review.MARKING_STAGE,
                 listed=listed,
                 rows=rows,
+                final=round_.stage == Round.Stage.FINAL,
             )
         )
     views.sort(key=lambda v: not v.marking)  # the rounds being reviewed first
