@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jingsai.training",
     "jingsai.innovation",
     "jingsai.honours",
+    "jingsai.dashboards",
     "jingsai.certification",
     "jingsai.backoffice",
     "jingsai.portal",

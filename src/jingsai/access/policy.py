@@ -837,3 +837,35 @@ def can_review_honours(user: User) -> bool:
 
 def can_read_honours_review(user: User) -> bool:
     return reads_everything(user)
+
+
+# --- dashboards (leadership figures) ----------------------------------------------
+# Programme admins and leadership read every figure; co-organiser staff read the
+# figures of the competitions their organisations organise or co-organise; an
+# enterprise officer reads his enterprises' own. Nobody else has a dashboard.
+
+
+def can_read_dashboard(user: User) -> bool:
+    return has_role(
+        user, Role.PROGRAMME_ADMIN, Role.LEADERSHIP, Role.CO_ORGANISER, Role.ENTERPRISE_OFFICER
+    )
+
+
+def can_configure_dashboard(user: User) -> bool:
+    """Medal points and other dashboard settings."""
+    return is_programme_admin(user)
+
+
+def dashboard_scope(user: User):
+    """What the user's dashboard counts (see :class:`jingsai.dashboards.domain.base.Scope`)."""
+    from jingsai.dashboards.domain.base import Scope
+
+    if reads_everything(user):
+        return Scope()
+    orgs = co_organiser_org_ids(user)
+    if orgs:
+        ids = Competition.objects.filter(
+            Q(organiser_id__in=orgs) | Q(co_organisers__in=orgs)
+        ).values_list("pk", flat=True)
+        return Scope(competition_ids=frozenset(ids))
+    return Scope(enterprise_ids=frozenset(organisation_ids_for(user, Role.ENTERPRISE_OFFICER)))

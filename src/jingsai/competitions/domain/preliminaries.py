@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jingsai.common.domain import audit
 from jingsai.competitions.domain.registration import RegistrationRefused
 from jingsai.competitions.models import Competition, Entry, PreliminaryReport
+from jingsai.dashboards.domain import participation
 from jingsai.organisations.models import Organisation
 
 
@@ -83,6 +84,7 @@ def promote(
             raise RegistrationRefused({"": refusals})
         ids = [e.pk for e in entries]
         Entry.objects.filter(pk__in=ids).update(level=second)
+        participation.entries_changed(ids)
         audit.record(
             actor=actor,
             action="promote",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from jingsai.common.domain import audit
 from jingsai.competitions.domain import eligibility
 from jingsai.competitions.models import Competition, Entry, EntryMember
+from jingsai.dashboards.domain import participation
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import Worker
 from jingsai.training.domain import hours as training_hours
@@ -225,7 +226,7 @@ def approve(*, actor: Any, entry: Entry) -> Entry:
         if entry.status not in (Entry.Status.SUBMITTED,):
             raise RegistrationRefused({"": [_("Only an entry awaiting review can be approved.")]})
         number = entry.number or next_entry_number(competition)
-        return _change_status(
+        entry = _change_status(
             entry,
             actor=actor,
             action="approve",
@@ -234,6 +235,8 @@ def approve(*, actor: Any, entry: Entry) -> Entry:
             return_field="",
             return_comment="",
         )
+        participation.entries_changed([entry.pk])
+        return entry
 
 
 def return_for_changes(*, actor: Any, entry: Entry, field: str, comment: str) -> Entry:
@@ -246,7 +249,7 @@ def return_for_changes(*, actor: Any, entry: Entry, field: str, comment: str) ->
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.status not in (Entry.Status.SUBMITTED, Entry.Status.APPROVED):
             raise RegistrationRefused({"": [_("This entry cannot be returned now.")]})
-        return _change_status(
+        entry = _change_status(
             entry,
             actor=actor,
             action="return",
@@ -254,6 +257,8 @@ def return_for_changes(*, actor: Any, entry: Entry, field: str, comment: str) ->
             return_field=field,
             return_comment=comment.strip(),
         )
+        participation.entries_changed([entry.pk])
+        return entry
 
 
 def resubmit(
@@ -315,6 +320,8 @@ def withdraw(*, actor: Any, entry: Entry, reason: str = "") -> Entry:
         if entry.status == Entry.Status.WITHDRAWN:
             return entry
         EntryMember.objects.filter(entry=entry).update(active=False)
-        return _change_status(
+        entry = _change_status(
             entry, actor=actor, action="withdraw", note=reason, status=Entry.Status.WITHDRAWN
         )
+        participation.entries_changed([entry.pk])
+        return entry

@@ -1,0 +1,174 @@
+"""The participation summary (参与统计) behind the leadership dashboards.
+
+Figures such as "workers taking part in 2026, series 六大硬核产业, zone 张江"
+are counts of *distinct* workers (or enterprises) over two million entries;
+counted from the source tables they take seconds. They are read instead from
+:class:`Cell`, a small table kept in step with the entries inside the same
+transaction as every change (:mod:`jingsai.dashboards.domain.participation`).
+
+Taking part
+    A worker takes part in a programme year when he is an *active* member
+    (``EntryMember.active``) of an *approved* entry of one of the year's
+    competitions; an enterprise when it has an approved entry (of any kind:
+    workers, teams, itself, a project site). An entry counts once approved.
+
+Facts: one row per thing counted, with what the counting needs
+    :class:`WorkerYear` (year, worker): the worker's industry and zone (the
+    copies on :class:`~jingsai.people.models.Worker`), his employer, and
+    ``tags``, the set of (series, brand) pairs of the competitions he takes
+    part in, as a bitset: each pair has a bit in :class:`TagBit` (four series
+    × (ten brands + none) in the Pudong preset: 44 of the 63 bits).
+    :class:`EnterpriseYear` (year, enterprise): the same for an enterprise,
+    keyed by the organisation's industry and zone. :class:`EntryFact` (entry):
+    an approved entry's series, brand, industry (its enterprise's), zone (the
+    entry's own), level scope and month of registration.
+
+Cells: the counts, with every filter value precomputed
+    Industry and zone are single-valued (a worker has one of each), so a
+    count for "all zones" is the sum over zones. Series and brand are not (a
+    worker may take part in two series), so distinct counts for "all series"
+    or "series S" cannot be summed from per-series counts: each fact adds 1
+    to every *class* it belongs to — (all, all), (S, all), (all, B), (S, B)
+    for each pair (S, B) in its tags — stored with ``series``/``brand`` 0 for
+    "all". A figure for any filter (year × series × brand × industry × zone)
+    is then a sum over at most (industries + 1) × (zones + 1) cells
+    (18 × 11 in the Pudong preset), or that many per bar of a breakdown:
+    an index range scan, whatever the number of entries.
+
+    Measures: ``WORKERS`` and ``ENTERPRISES`` (scope "", month 0);
+    ``ENTRIES`` by level scope (month 0) and ``ENTRIES_BY_MONTH`` by month of
+    registration, ``yyyymm`` in the platform's time zone (scope "").
+    Industry, zone, brand 0 also stand for "none". Cells that fall to 0 stay
+    until :func:`~jingsai.dashboards.domain.participation.rebuild`.
+
+Maintenance
+    Every change of an entry's status, level or members calls
+    :func:`~jingsai.dashboards.domain.participation.entries_changed` in its own
+    transaction: the facts of the entries, their members and enterprises are
+    recomputed from the source tables (set-based, in chunks), compared with
+    the stored ones, and only the differences are applied to the cells (old
+    classes −1, new +1, one upsert per cell, in key order so that concurrent
+    transactions cannot deadlock; worker and enterprise rows are locked first,
+    in id order, so that two transactions never compute from stale facts).
+    :func:`~jingsai.dashboards.domain.participation.rebuild` recomputes a year
+    from scratch (``jingsai rebuild-dashboard``); the tests check that both
+    paths give the same cells and that the figures equal direct counts.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jingsai.catalogue.models import ProgrammeYear, Series
+from jingsai.competitions.models import Entry
+from jingsai.organisations.models import Organisation
+from jingsai.people.models import Worker
+
+MAX_BITS = 63  # a signed 64-bit integer on SQLite and PostgreSQL
+
+
+class TagBit(models.Model):
+    """The bit of a (series, brand) pair in the ``tags`` of the facts; ``brand`` 0 is none."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="+")
+    brand = models.PositiveIntegerField(default=0)
+    bit = models.PositiveSmallIntegerField(unique=True)
+    value = models.BigIntegerField(help_text="2 ** bit, for set-based SQL.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "brand"], name="dashboard_one_bit_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id}/{self.brand}: bit {self.bit}"
+
+
+class WorkerYear(models.Model):
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    tags = models.BigIntegerField()
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    enterprise = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "year"], name="dashboard_worker_year")
+        ]
+        indexes = [
+            models.Index(fields=["year", "zone", "industry"], name="dashboard_wy_year_idx"),
+            models.Index(fields=["year", "enterprise"], name="dashboard_wy_enterprise_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id}: worker {self.worker_id}"
+
+
+class EnterpriseYear(models.Model):
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    tags = models.BigIntegerField()
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="dashboard_enterprise_year")
+        ]
+        indexes = [models.Index(fields=["year", "zone", "industry"], name="dashboard_ey_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year_id}: enterprise {self.enterprise_id}"
+
+
+class EntryFact(models.Model):
+    """An approved entry as the summary counted it."""
+
+    entry = models.OneToOneField(
+        Entry, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    series = models.PositiveIntegerField()
+    brand = models.PositiveIntegerField(default=0)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    scope = models.CharField(max_length=20, blank=True)
+    month = models.PositiveIntegerField(help_text="yyyymm of registration, local time.")
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "zone", "industry"], name="dashboard_ef_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year_id}: entry {self.entry_id}"
+
+
+class Cell(models.Model):
+    """A count for one combination; ``series``/``brand``/``industry``/``zone`` 0: see above."""
+
+    class Measure(models.IntegerChoices):
+        WORKERS = 1, _("workers taking part")
+        ENTERPRISES = 2, _("enterprises taking part")
+        ENTRIES = 3, _("approved entries by level")
+        ENTRIES_BY_MONTH = 4, _("approved entries by month")
+
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    measure = models.PositiveSmallIntegerField(choices=Measure.choices)
+    series = models.PositiveIntegerField(default=0)
+    brand = models.PositiveIntegerField(default=0)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    scope = models.CharField(max_length=20, blank=True, default="")
+    month = models.PositiveIntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # the upsert's conflict target, and the index every figure reads through
+            models.UniqueConstraint(
+                fields=["year", "measure", "series", "brand", "industry", "zone", "scope", "month"],
+                name="dashboard_cell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()} {self.year_id}: {self.n}"
