@@ -258,6 +258,7 @@ def render(results: dict) -> None:
         lines += judging_lines(data.get("judging"))
         lines += labour_lines(data.get("labour"))
         lines += certificate_lines(data.get("certificates"))
+        lines += dashboard_lines(data.get("dashboard"))
         lines.append("")
     (HERE / "results.md").write_text("\n".join(lines))
 
@@ -321,6 +322,36 @@ def certificate_lines(figures: dict | None) -> list[str]:
     ]
 
 
+def dashboard_lines(figures: dict | None) -> list[str]:
+    """The dashboard figures (from bench_dashboard.py), as table rows."""
+    if not figures:
+        return []
+    lines = []
+    if "entries_in_year" in figures:
+        lines.append(
+            f"| dashboard: {figures['entries_in_year']:,} entries in the year "
+            f"({figures['approved_entries_in_year']:,} approved), "
+            f"{figures['entries_inserted']:,} of them loaded through the bare driver | "
+            f"{figures['entry_insert_seconds']} s | ≥ 2,000,000 entries |"
+        )
+    facts = figures["facts"]
+    lines += [
+        f"| dashboard: participation summary rebuilt from scratch ({facts['workers']:,} "
+        f"workers, {facts['enterprises']:,} enterprises, {facts['entries']:,} approved "
+        f"entries → {figures['cells']:,} cells) | {figures['rebuild_seconds']} s | |",
+        f"| dashboard: participation figures, {figures['figures_calls']} random filter "
+        f"combinations: p95 (median) | {figures['figures_p95_ms']} ms "
+        f"({figures['figures_p50_ms']} ms) | ≤ {figures['figures_target_p95_ms']:.0f} ms |",
+        f"| dashboard: the same workers taking part counted straight from the entries | "
+        f"{figures['direct_distinct_workers_seconds']} s | |",
+        f"| dashboard: an entry's approval keeping the summary in step, over "
+        f"{figures['approvals']}: p95 (median); the summary's share | "
+        f"{figures['approve_p95_ms']} ms ({figures['approve_p50_ms']} ms); "
+        f"{figures['approve_summary_p95_ms']} ms ({figures['approve_summary_p50_ms']} ms) | |",
+    ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=10_000)
@@ -336,8 +367,9 @@ def main() -> None:
         "load": previous.get("load") if args.pages_only else load(args.enterprises, args.workers),
     }
     if args.pages_only:
-        # measured by bench_roster.py, bench_judging.py, bench_labour.py, bench_certificates.py
-        for key in ("roster_import", "judging", "labour", "certificates"):
+        # measured by bench_roster.py, bench_judging.py, bench_labour.py, bench_certificates.py,
+        # bench_dashboard.py
+        for key in ("roster_import", "judging", "labour", "certificates", "dashboard"):
             if previous.get(key):
                 figures[key] = previous[key]
     figures["pages"] = pages()

@@ -11,6 +11,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "primary_role": None}
     items = [(_("Home"), reverse("portal:home"))]
+    if policy.can_read_dashboard(user):
+        items.append((_("Dashboard"), reverse("backoffice:dashboard")))
     if policy.can_browse_competitions(user):
         items.append((_("Competitions"), reverse("backoffice:competition_list")))
     if policy.can_browse_organisations(user):

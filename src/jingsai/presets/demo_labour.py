@@ -148,6 +148,7 @@ def ensure_demo_labour(
     from jingsai.competitions.domain import lifecycle
     from jingsai.competitions.domain.services import create_competition
     from jingsai.competitions.models import Competition, Entry
+    from jingsai.dashboards.domain import participation
     from jingsai.labour.domain import compute, services, tallies
     from jingsai.labour.models import (
         MARK_SCALE,
@@ -305,6 +306,7 @@ def ensure_demo_labour(
                 )
             ]
         )
+        participation.entries_changed([entry.pk for entry in entries])  # set-based, once
         participants = []
         for index, ((block, name), builder, entry) in enumerate(
             zip(site_names, site_builders, entries, strict=True)

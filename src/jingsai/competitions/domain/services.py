@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from jingsai.common.domain import audit
 from jingsai.common.domain.changes import create_audited, delete_audited, update_audited
 from jingsai.common.uploads import check_upload
-from jingsai.competitions.models import Attachment, Competition, CompetitionLevel
+from jingsai.competitions.models import Attachment, Competition, CompetitionLevel, Entry
+from jingsai.dashboards.domain import participation
 
 M2M_FIELDS = ("industries", "co_organisers", "eligible_zones", "eligible_industries")
 EDITABLE_STATUSES = (Competition.Status.DRAFT, Competition.Status.OPEN)
@@ -22,6 +23,9 @@ ATTACHMENT_TYPES = {
     "png": "image/png",
     "jpg": "image/jpeg",
 }
+
+# what the dashboard's participation counts are keyed by (see jingsai.dashboards.models)
+COUNTED = ("year_id", "series_id", "brand_id")
 
 DEFAULT_LEVELS = [
     (CompetitionLevel.Scope.ENTERPRISE, "企业初赛"),
@@ -104,7 +108,10 @@ def update_competition(
         before_m2m = {
             name: sorted(getattr(competition, name).values_list("pk", flat=True)) for name in m2m
         }
+        counted = Competition.objects.filter(pk=competition.pk).values_list(*COUNTED).first()
         update_audited(competition, actor=actor, changes=fields)
+        if counted != tuple(getattr(competition, name) for name in COUNTED):
+            participation.competition_changed(competition)
         for name, values in m2m.items():
             getattr(competition, name).set(values)
         after_m2m = {name: sorted(v.pk for v in values) for name, values in m2m.items()}
@@ -140,7 +147,14 @@ def save_level(
             CompetitionLevel(competition=competition, order=fields.pop("order", order), **fields),
             actor=actor,
         )
-    return update_audited(level, actor=actor, changes=fields)
+    with transaction.atomic():
+        scope = CompetitionLevel.objects.filter(pk=level.pk).values_list("scope", flat=True).first()
+        level = update_audited(level, actor=actor, changes=fields)
+        if scope != level.scope:  # the entries at this level are counted by its scope
+            participation.entries_changed(
+                level.entries.filter(status=Entry.Status.APPROVED).values_list("pk", flat=True)
+            )
+    return level
 
 
 def delete_level(*, actor: Any, level: CompetitionLevel, by_programme_admin: bool = True) -> None:

@@ -11,6 +11,35 @@
 
 All of it is set-based in chunks: a few queries per thousand entries, never
 one per row.
+
+The paths that keep it in step, each inside its own transaction (tests in
+``tests/dashboards/test_hooks.py`` compare the result with :func:`rebuild` and
+with direct counts after each):
+
+- ``competitions.domain.registration``: ``approve``, ``return_for_changes`` and
+  ``withdraw`` call :func:`entries_changed`. (``register``, the roster import and
+  ``resubmit`` make or change entries that are not approved: nothing counts yet.)
+- ``competitions.domain.preliminaries.promote``: the promoted entries' new level.
+- ``competitions.domain.services.update_competition``: a new year, series or brand
+  → :func:`competition_changed` (its entries, members and enterprises, in the old
+  year and the new); ``save_level``: a level's new scope → its approved entries.
+- ``labour.domain.services.add_participant``: the approved entry it makes.
+- ``judging.domain.workbook_import.import_competition``: its approved entries, in
+  one set-based call.
+- ``presets.demo_labour``: the league's bulk-made project-site entries, in one call
+  (the other demo entries are approved through ``registration.approve``).
+- ``people.domain.workers.update_worker``: a new employer (so zone and industry)
+  → :func:`refresh_workers`.
+- ``organisations.domain.services.update_organisation``: a new kind, zone or
+  industry → :func:`refresh_enterprises` (with its entries' facts) and, for the
+  workers whose copies of zone and industry follow, :func:`refresh_workers`.
+
+Nothing else writes what is counted: new workers (``people.domain.bulk``, the
+roster import, the demo) and new organisations have no approved entry yet; entries,
+members, competitions, workers and organisations that are counted cannot be deleted
+(``PROTECT``); a programme year's facts and cells go with it (``CASCADE``). A path
+that writes entries in bulk behind the services (the benchmark loader, an
+interrupted load) calls :func:`rebuild` for the year.
 """
 
 from __future__ import annotations
@@ -196,6 +225,9 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
                     scope or "",
                     _month(created),
                 )
+        # the years an entry counted in before, too: a competition moved to another
+        # year leaves its members and enterprises to be recounted in the old one
+        years.update(fact[0] for fact in old.values())
         changed = [pk for pk in old.keys() | new.keys() if old.get(pk) != new.get(pk)]
         for pk in changed:
             if pk in old:
@@ -385,6 +417,23 @@ def refresh_enterprises(
             _apply(deltas)
 
 
+def workers_of(enterprise_id: int) -> set[int]:
+    """The workers of an employer whose facts may change with its zone or industry: those
+    counted under it, and its active members of approved entries."""
+    counted = WorkerYear.objects.filter(
+        year_id__in=ProgrammeYear.objects.values("pk"), enterprise=enterprise_id
+    ).values_list("worker_id", flat=True)
+    members = (
+        EntryMember.objects.filter(
+            worker__employer_id=enterprise_id, active=True, entry__status=APPROVED
+        )
+        .order_by()
+        .values_list("worker_id", flat=True)
+        .distinct()
+    )
+    return set(counted) | set(members)
+
+
 def entries_changed(entry_ids: Iterable[int], *, worker_ids: Iterable[int] = ()) -> None:
     """The hook: these entries' status, level or members changed (``worker_ids``: workers
     whose member rows were deleted from them). Call inside the changing transaction."""
@@ -503,14 +552,23 @@ def _rebuild_year(year: ProgrammeYear) -> Counter:
             scope, month = (value, 0) if by == "scope" else ("", value)
             for s, b in _classes([(series, brand)]):
                 cells[(year.pk, measure, s, b, industry, zone, scope, month)] += n
-    Cell.objects.bulk_create(
-        (
-            Cell(year_id=k[0], measure=k[1], series=k[2], brand=k[3], industry=k[4], zone=k[5],
-                 scope=k[6], month=k[7], n=n)
-            for k, n in sorted(cells.items())
-        ),
-        batch_size=2000,
-    )  # fmt: skip
+    # through the cursor (COPY on PostgreSQL): at Pudong scale a year has some 10**5 cells,
+    # and model instances would cost more than the database
+    rows = [(*key, n) for key, n in sorted(cells.items())]
+    columns = "(year_id, measure, series, brand, industry, zone, scope, month, n)"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY {q(Cell._meta.db_table)} {columns} FROM STDIN"  # names from the model
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {q(Cell._meta.db_table)} {columns} "  # noqa: S608 (names, as above)
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
     return Counter(
         workers=WorkerYear.objects.filter(year=year).count(),
         enterprises=EnterpriseYear.objects.filter(year=year).count(),

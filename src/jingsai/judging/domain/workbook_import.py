@@ -23,6 +23,7 @@ from jingsai.catalogue.models import ProgrammeYear, Series
 from jingsai.common.domain import audit
 from jingsai.common.pinyin import pinyin_initials
 from jingsai.competitions.models import Competition, Entry
+from jingsai.dashboards.domain import participation
 from jingsai.judging.domain import tallies
 from jingsai.judging.domain.workbook import CompetitionWorkbook, WorkbookError, WorkbookRefused
 from jingsai.judging.models import (
@@ -165,6 +166,8 @@ def import_competition(workbook: CompetitionWorkbook, *, actor: Any = None) -> C
                 number=spec.number,
                 time_seconds=spec.time_seconds,
             )
+        # approved entries (without members): their enterprises take part, set-based
+        participation.entries_changed([entry.pk for entry in entries.values()])
         judges = {}
         for spec in workbook.judges:
             judges[spec.code] = PanelJudge.objects.create(

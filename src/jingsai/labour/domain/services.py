@@ -28,6 +28,7 @@ from jingsai.common.domain import audit
 from jingsai.common.uploads import check_upload
 from jingsai.competitions.domain.registration import next_entry_number
 from jingsai.competitions.models import Competition, Entry
+from jingsai.dashboards.domain import participation
 from jingsai.labour.domain import compute, tallies
 from jingsai.labour.models import (
     MARK_SCALE,
@@ -223,6 +224,7 @@ def add_participant(
             entry.zone_id = getattr(enterprise, "zone_id", None)
             entry.save()
             audit.record(actor=actor, action="create", obj=entry, after=audit.snapshot(entry))
+            participation.entries_changed([entry.pk])  # an approved entry: it counts now
         elif entry.competition_id != competition.pk or entry.status != Entry.Status.APPROVED:
             raise LabourRefused(_("Only an approved entry of this competition can take part."))
         participant = Participant(

@@ -27,17 +27,38 @@ def create_organisation(*, actor: Any, note: str = "", **fields: Any) -> Organis
     return create_audited(Organisation(**_normalise(fields)), actor=actor, note=note)
 
 
+COUNTED = ("kind", "zone_id", "industry_id")  # what the dashboard's counts are keyed by
+
+
 def update_organisation(
     *, actor: Any, organisation: Organisation, note: str = "", **changes: Any
 ) -> Organisation:
-    """Change an organisation; its workers' zone and industry follow in the same transaction."""
+    """Change an organisation; its workers' zone and industry follow in the same transaction,
+    and so do the dashboard's participation counts of it, its entries and its workers."""
+    from jingsai.dashboards.domain import participation
     from jingsai.people.models import Worker
 
     with transaction.atomic():
+        if {"kind", "zone", "industry", "zone_id", "industry_id"} & changes.keys():
+            # its workers first, in id order, as an approval locks its members before their
+            # employer: the two wait for each other, never in a circle
+            list(
+                Worker.objects.select_for_update()
+                .filter(employer=organisation)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        before = Organisation.objects.filter(pk=organisation.pk).values_list(*COUNTED).first()
         organisation = update_audited(
             organisation, actor=actor, changes=_normalise(changes), note=note
         )
-        Worker.objects.filter(employer=organisation).exclude(
-            zone_id=organisation.zone_id, industry_id=organisation.industry_id
-        ).update(zone_id=organisation.zone_id, industry_id=organisation.industry_id)
+        moved = (
+            Worker.objects.filter(employer=organisation)
+            .exclude(zone_id=organisation.zone_id, industry_id=organisation.industry_id)
+            .update(zone_id=organisation.zone_id, industry_id=organisation.industry_id)
+        )
+        if before != tuple(getattr(organisation, name) for name in COUNTED):
+            participation.refresh_enterprises([organisation.pk])
+        if moved:
+            participation.refresh_workers(participation.workers_of(organisation.pk))
     return organisation

@@ -104,13 +104,25 @@ def register_worker(*, actor: Any, note: str = "", **fields: Any) -> Worker:
         raise DuplicateWorkerError(existing) from None
 
 
+COUNTED = ("employer_id", "zone_id", "industry_id")  # what the dashboard's counts are keyed by
+
+
 def update_worker(*, actor: Any, worker: Worker, note: str = "", **changes: Any) -> Worker:
+    """Change a worker; a new employer (so zone or industry) is recounted by the dashboard's
+    participation summary in the same transaction."""
+    from jingsai.dashboards.domain import participation
+
     data = _normalise(changes)
     if "id_number" in data:
         existing = find_worker_by_id_number(data["id_number"])
         if existing is not None and existing.pk != worker.pk:
             raise DuplicateWorkerError(existing)
-    return update_audited(worker, actor=actor, changes=data, note=note)
+    with transaction.atomic():
+        before = Worker.objects.filter(pk=worker.pk).values_list(*COUNTED).first()
+        worker = update_audited(worker, actor=actor, changes=data, note=note)
+        if before != tuple(getattr(worker, name) for name in COUNTED):
+            participation.refresh_workers([worker.pk])
+    return worker
 
 
 def delete_worker(*, actor: Any, worker: Worker, note: str = "") -> None:

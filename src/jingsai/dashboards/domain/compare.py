@@ -1,0 +1,143 @@
+"""Year over year (同比): the same figures, narrowed the same way, for the programme year
+before (the calendar year before; when there is none, nothing is compared).
+
+Series, brands, industries and zones are the catalogue's, shared by every year, so the
+same filter ids narrow both years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from jingsai.catalogue.models import ProgrammeYear
+from jingsai.dashboards.domain.base import Filters, Table
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def previous_year(year: ProgrammeYear) -> ProgrammeYear | None:
+    return ProgrammeYear.objects.filter(year=year.year - 1).first()
+
+
+def previous_filters(filters: Filters) -> Filters | None:
+    """The same filters for last year, or None when there is no programme year before."""
+    last = previous_year(filters.year)
+    return replace(filters, year=last) if last is not None else None
+
+
+def percent(part: int, whole: int | None) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` to one decimal (half up); None without a whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline figure: this year's value, its target, last year's value."""
+
+    key: str  # "enterprises", "workers", "entries"
+    label: str
+    value: int
+    target: int | None = None
+    last: int | None = None
+
+    @property
+    def progress(self) -> Decimal | None:
+        """Percentage of the target reached."""
+        return percent(self.value, self.target)
+
+    @property
+    def progress_text(self) -> str:
+        """The percentage as shown: "< 0.1" rather than "0.0" once anything counts."""
+        progress = self.progress
+        if progress is None:
+            return ""
+        if progress == 0 and self.value > 0:
+            return "< 0.1"
+        return str(progress)
+
+    @property
+    def bar(self) -> int:
+        """The progress bar's value, at most 100."""
+        return min(self.value, self.target or 0)
+
+    @property
+    def change(self) -> int | None:
+        return None if self.last is None else self.value - self.last
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        return None if self.last is None else percent(self.value - self.last, self.last)
+
+
+def headline(this: dict, last: dict | None) -> list[Headline]:
+    """Enterprises and workers taking part against the targets, approved entries."""
+
+    def last_of(measure):
+        return last[measure]["total"] if last is not None else None
+
+    return [
+        Headline(
+            "enterprises",
+            _("Enterprises taking part"),
+            this["enterprises"]["total"],
+            this["targets"]["enterprises"],
+            last_of("enterprises"),
+        ),
+        Headline(
+            "workers",
+            _("Workers taking part"),
+            this["workers"]["total"],
+            this["targets"]["workers"],
+            last_of("workers"),
+        ),
+        Headline(
+            "entries", _("Approved entries"), this["entries"]["total"], None, last_of("entries")
+        ),
+    ]
+
+
+def figures(this: dict, last: dict | None) -> list[tuple[str, int | Decimal | str]]:
+    """The headline as (label, value) pairs, for the report and the data endpoint."""
+    out: list[tuple[str, int | Decimal | str]] = []
+    for item in headline(this, last):
+        out.append((item.label, item.value))
+        if item.target:
+            out.append((_("%(figure)s: target") % {"figure": item.label}, item.target))
+            out.append(
+                (_("%(figure)s: share of target (%%)") % {"figure": item.label}, item.progress)
+            )
+        if last is not None:
+            out.append(
+                (
+                    _("%(figure)s: %(year)s") % {"figure": item.label, "year": last["year"]},
+                    item.last,
+                )
+            )
+    return out
+
+
+def table(this: dict, last: dict, this_year: int, last_year: int) -> Table:
+    """Year over year: each headline figure, both years, the change and its percentage."""
+    rows = []
+    for item in headline(this, last):
+        change_percent = item.change_percent
+        rows.append(
+            [
+                item.label,
+                item.value,
+                item.last,
+                item.change,
+                change_percent if change_percent is not None else "",
+            ]
+        )
+    return Table(
+        key="year-over-year",
+        title=_("Year over year"),
+        headers=[_("figure"), str(this_year), str(last_year), _("change"), _("change (%)")],
+        rows=rows,
+    )
