@@ -24,6 +24,7 @@ urlpatterns = [
     path("honours/", include("jingsai.backoffice.honours_urls")),
     path("honours/", include("jingsai.backoffice.honours_selection_urls")),
     path("honours/", include("jingsai.backoffice.honours_review_urls")),
+    path("dashboard/settings/", include("jingsai.backoffice.dashboard_settings_urls")),
     path("dashboard/", include("jingsai.backoffice.dashboard_urls")),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),

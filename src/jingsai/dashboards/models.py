@@ -59,7 +59,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jingsai.catalogue.models import ProgrammeYear, Series
-from jingsai.competitions.models import Entry
+from jingsai.competitions.models import Competition, Entry
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import Worker
 
@@ -172,3 +172,118 @@ class Cell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_measure_display()} {self.year_id}: {self.n}"
+
+
+# --- the other sections' summaries (sections.py, medals.py) ----------------------------
+
+
+class EnterpriseTally(models.Model):
+    """Per programme year and enterprise: workers taking part and approved entries, for the
+    top-enterprise lists (:mod:`jingsai.dashboards.domain.enterprise_tally`).
+
+    ``workers``: the enterprise's workers (their employer, as in :class:`WorkerYear`)
+    taking part; ``entries``: the enterprise's approved entries (``Entry.enterprise``).
+    ``series``/``brand`` are classes as in :class:`Cell` (0: all), so a filter reads one
+    row per enterprise. Industry and zone are the enterprise's own, read from
+    :class:`~jingsai.organisations.models.Organisation` when filtered.
+    """
+
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    series = models.PositiveIntegerField(default=0)
+    brand = models.PositiveIntegerField(default=0)
+    enterprise = models.PositiveIntegerField()
+    workers = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "series", "brand", "enterprise"], name="dashboard_enterprise_tally"
+            )
+        ]
+        indexes = [models.Index(fields=["enterprise", "year"], name="dashboard_et_enterprise_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.series}/{self.brand}: {self.enterprise}"
+
+
+class MedalPoints(models.Model):
+    """Points of an award level in a programme year's medal table (奖牌榜); ``award`` is the
+    award's name as results store it (``judging.Result.award``), e.g. 一等奖."""
+
+    year = models.ForeignKey(
+        ProgrammeYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="+"
+    )
+    award = models.CharField(_("award"), max_length=50)
+    points = models.PositiveSmallIntegerField(_("points"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("medal points")
+        verbose_name_plural = _("medal points")
+        ordering = ["year", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "award"], name="dashboard_medal_points_award")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award}: {self.points}"
+
+
+class AwardTally(models.Model):
+    """The published results of one competition, per enterprise, zone and award (``""``:
+    ranked without an award): how many and the sum of their totals in hundredths. It is
+    what the competition adds to :class:`MedalCell`, with the year, series, brand and
+    industry it was added under (:mod:`jingsai.dashboards.domain.medals`)."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    series = models.PositiveIntegerField()
+    brand = models.PositiveIntegerField(default=0)
+    enterprise = models.PositiveIntegerField()
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    award = models.CharField(max_length=50, blank=True)
+    n = models.PositiveIntegerField()
+    total = models.BigIntegerField(help_text="Sum of the totals, in hundredths.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "enterprise", "zone", "award"],
+                name="dashboard_award_tally_key",
+            )
+        ]
+        indexes = [models.Index(fields=["enterprise", "year"], name="dashboard_at_enterprise_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}/{self.enterprise}/{self.award}: {self.n}"
+
+
+class MedalCell(models.Model):
+    """Published results summed for the medal table: ``series``/``brand`` classes as in
+    :class:`Cell` (0: all), ``enterprise`` 0 for all enterprises (the zone and industry
+    tables), industry and zone 0 also "none"; ``award`` ``""``: ranked without an award."""
+
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    series = models.PositiveIntegerField(default=0)
+    brand = models.PositiveIntegerField(default=0)
+    enterprise = models.PositiveIntegerField(default=0)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    award = models.CharField(max_length=50, blank=True, default="")
+    n = models.IntegerField(default=0)
+    total = models.BigIntegerField(default=0, help_text="Sum of the totals, in hundredths.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "series", "brand", "enterprise", "industry", "zone", "award"],
+                name="dashboard_medal_cell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.series}/{self.brand}/{self.enterprise}: {self.n}"

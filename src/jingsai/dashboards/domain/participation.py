@@ -58,6 +58,7 @@ from django.utils import timezone
 
 from jingsai.catalogue.models import ProgrammeYear
 from jingsai.competitions.models import Competition, Entry, EntryMember
+from jingsai.dashboards.domain import enterprise_tally
 from jingsai.dashboards.models import (
     MAX_BITS,
     Cell,
@@ -415,6 +416,9 @@ def refresh_enterprises(
         )
         if own:
             _apply(deltas)
+            from jingsai.dashboards.domain import medals
+
+            medals.enterprises_changed(enterprise_ids)
 
 
 def workers_of(enterprise_id: int) -> set[int]:
@@ -443,14 +447,20 @@ def entries_changed(entry_ids: Iterable[int], *, worker_ids: Iterable[int] = ())
     with transaction.atomic():
         deltas: Counter = Counter()
         workers, enterprises, years = _refresh_entries(entry_ids, deltas)
-        refresh_workers(workers | set(worker_ids), years, deltas=deltas)
+        workers |= set(worker_ids)
+        refresh_workers(workers, years, deltas=deltas)
         refresh_enterprises(enterprises, years, deltas=deltas)
         _apply(deltas)
+        enterprise_tally.refresh(enterprises | enterprise_tally.employers_of(workers), years)
 
 
 def competition_changed(competition: Competition) -> None:
-    """Its series, brand or year changed: every entry of it is recounted."""
+    """Its series, brand or year changed: every entry of it is recounted, and its
+    published results in the medal table."""
+    from jingsai.dashboards.domain import medals
+
     entries_changed(Entry.objects.filter(competition=competition).values_list("pk", flat=True))
+    medals.refresh([competition])
 
 
 # --- from scratch -----------------------------------------------------------------------
@@ -464,6 +474,7 @@ def rebuild(year: ProgrammeYear | None = None) -> dict[str, int]:
     for one in years:
         with transaction.atomic():
             counts += _rebuild_year(one)
+            counts["enterprise_tallies"] += enterprise_tally.rebuild(one)
     return dict(counts)
 
 

@@ -278,6 +278,9 @@ def publish(*, actor: Any, competition: Competition, today: dt.date | None = Non
         issuing.apply_rules(
             actor=actor, competition=competition, reason=_reopen_reason(competition)
         )
+        from jingsai.dashboards.domain import medals  # the dashboard's medal table
+
+        medals.refresh([competition])  # counts them now
     return judging
 
 
@@ -315,5 +318,8 @@ def reopen_published(*, actor: Any, competition: Competition, reason: str) -> Ju
             published_at=None,
         )
         audit.record(actor=actor, action="results:reopen", obj=competition, note=reason.strip())
+        from jingsai.dashboards.domain import medals  # the dashboard's medal table
+
+        medals.refresh([competition])  # no longer counts them
         judging.refresh_from_db()
     return judging

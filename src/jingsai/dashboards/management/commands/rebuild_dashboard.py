@@ -1,4 +1,4 @@
-"""``jingsai rebuild-dashboard [--year 2026]``: the participation summary from scratch.
+"""``jingsai rebuild-dashboard [--year 2026]``: the dashboard's summaries from scratch.
 
 The summary is kept in step with every change of an entry; this recomputes it
 from the source tables (after a bulk load, or should it ever be in doubt).
@@ -9,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from jingsai.catalogue.models import ProgrammeYear
+from jingsai.dashboards.domain import medals
 from jingsai.dashboards.domain.participation import rebuild
 
 
@@ -26,8 +27,10 @@ class Command(BaseCommand):
                 raise CommandError(f"no programme year {year}")
         start = time.perf_counter()
         counts = rebuild(found)
+        tallies = medals.rebuild(found)
         self.stdout.write(
             f"{counts.get('enterprises', 0):,} enterprises, {counts.get('workers', 0):,} workers, "
-            f"{counts.get('entries', 0):,} entries, {counts.get('cells', 0):,} cells "
+            f"{counts.get('entries', 0):,} entries, {counts.get('cells', 0):,} cells, "
+            f"{tallies:,} medal tallies "
             f"in {time.perf_counter() - start:.1f} s"
         )
