@@ -9,6 +9,8 @@ Filters are GET parameters: ``year`` (the programme year, e.g. 2026; the current
 when missing), ``series``, ``brand``, ``industry`` and ``zone`` (catalogue ids;
 ``industry``/``zone`` 0 is "none"). An empty value means "all"; a value that is not a
 number or names nothing answers 404 rather than silently showing other figures.
+``compare=1`` puts every section beside last year's (participation always is); the page,
+its data and the yearly report take it alike.
 """
 
 from __future__ import annotations
@@ -76,6 +78,11 @@ def filters_from(params) -> Filters | None:
     return Filters(year=year, **chosen)
 
 
+def compared(params) -> bool:
+    """``compare=1``: every section beside last year's (participation always is)."""
+    return params.get("compare", "") == "1"
+
+
 def query_of(filters: Filters, **extra) -> str:
     pairs = [("year", filters.year.year)]
     pairs += [
@@ -138,10 +145,15 @@ def dashboard(request):
     if filters is None:
         return render(request, "backoffice/dashboard/index.html", context | {"board": None})
     scope = policy.dashboard_scope(request.user)
-    board = registry.dashboard(filters, scope)
+    last_year = compared(request.GET)
+    board = registry.dashboard(filters, scope, last_year=last_year)
     sections = [
         {
             "section": s,
+            "figures": [
+                (label, value, s.figures_last[i] if s.figures_last else None)
+                for i, (label, value) in enumerate(s.figures)
+            ],
             "tables": [
                 {"table": t, "rows": [[cell(v) for v in row] for row in t.rows]} for t in s.tables
             ],
@@ -158,8 +170,10 @@ def dashboard(request):
             "sections": sections,
             "payload": board.as_json(),
             "query": query_of(filters),
+            "report_query": query_of(filters, compare="1" if last_year else None),
             "previous_query": query_of(board.previous) if board.previous else "",
             "scope_note": scope_note(scope),
+            "compare": last_year,
         },
     )
 
@@ -167,7 +181,9 @@ def dashboard(request):
 @requires(policy.can_read_dashboard)
 def dashboard_data(request):
     filters = _filters_or_404(request)
-    board = registry.dashboard(filters, policy.dashboard_scope(request.user))
+    board = registry.dashboard(
+        filters, policy.dashboard_scope(request.user), last_year=compared(request.GET)
+    )
     return JsonResponse(board.as_json())
 
 
@@ -258,7 +274,9 @@ def _report(request, module_name: str, function: str, content_type: str, suffix:
     if make is None:
         raise Http404
     filters = _filters_or_404(request)
-    sections = registry.sections(filters, policy.dashboard_scope(request.user))
+    sections = registry.sections(
+        filters, policy.dashboard_scope(request.user), last_year=compared(request.GET)
+    )
     data = make(sections, filters)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse)
     handle.write(data)

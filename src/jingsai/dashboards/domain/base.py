@@ -83,3 +83,6 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[tuple[str, int | Decimal | str]] = field(default_factory=list)  # headline
+    # year over year (compare.add_last_year): last year's value of each figure, in order
+    last_year: int | None = None
+    figures_last: list[int | Decimal | str | None] | None = None

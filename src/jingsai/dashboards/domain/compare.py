@@ -7,13 +7,14 @@ same filter ids narrow both years.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
 from jingsai.catalogue.models import ProgrammeYear
-from jingsai.dashboards.domain.base import Filters, Table
+from jingsai.dashboards.domain.base import Chart, Filters, Section, Series, Table
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -141,3 +142,53 @@ def table(this: dict, last: dict, this_year: int, last_year: int) -> Table:
         headers=[_("figure"), str(this_year), str(last_year), _("change"), _("change (%)")],
         rows=rows,
     )
+
+
+# --- the other sections: their figures and charts beside last year's ----------------------
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")  # a month label, "2026-03"
+
+
+def add_last_year(section: Section, last: Section, last_year: int) -> None:
+    """Put last year's values beside this year's: each figure's (by its label) in
+    ``section.figures_last``, and for each bar or line chart with one series a second
+    series "2025 (last year)" over the labels of both years (a month is matched by its
+    month: 2026-03 with 2025-03). Pie charts and tables are left as they are."""
+    before = dict(last.figures)
+    section.last_year = last_year
+    section.figures_last = [before.get(label) for label, _value in section.figures]
+    charts = {chart.key: chart for chart in last.charts}
+    for chart in section.charts:
+        old = charts.get(chart.key)
+        if old is None or chart.kind == "pie" or len(chart.series) != 1 or len(old.series) != 1:
+            continue
+        _merge(chart, old, _("%(year)s (last year)") % {"year": last_year})
+
+
+def _merge(chart: Chart, old: Chart, name: str) -> None:
+    this_year = next((m[1] for m in map(MONTH.match, chart.labels) if m), None)
+
+    def key(label: str) -> str:
+        found = MONTH.match(label)
+        return f"month-{found[2]}" if found else label
+
+    def shown(label: str) -> str:
+        found = MONTH.match(label)
+        return f"{this_year}-{found[2]}" if found and this_year else label
+
+    now = {key(label): i for i, label in enumerate(chart.labels)}
+    then = {key(label): i for i, label in enumerate(old.labels)}
+    added = [k for k in then if k not in now]
+    labels = list(chart.labels) + [shown(old.labels[then[k]]) for k in added]
+    drill = list(chart.drill or [""] * len(chart.labels))
+    drill += [old.drill[then[k]] if old.drill else "" for k in added]
+    values = list(chart.series[0].values) + [0] * len(added)
+    previous = [old.series[0].values[then[k]] if k in then else 0 for k in [*now, *added]]
+    if chart.kind == "line" and added:  # months stay in calendar order
+        order = sorted(range(len(labels)), key=lambda i: labels[i])
+        labels, drill, values, previous = (
+            [seq[i] for i in order] for seq in (labels, drill, values, previous)
+        )
+    chart.labels = labels
+    chart.drill = drill
+    chart.series = [Series(chart.series[0].name, values), Series(name, previous)]

@@ -34,13 +34,19 @@ def other_sections() -> ModuleType | None:
     return optional("sections")
 
 
-def sections(filters: Filters, scope: Scope) -> list[Section]:
-    """Every section for these filters, within the reader's scope."""
-    return [participation_section.build(filters, scope), *_others(filters, scope)]
+def sections(filters: Filters, scope: Scope, *, last_year: bool = False) -> list[Section]:
+    """Every section for these filters, within the reader's scope (``last_year``: the
+    other sections' figures beside last year's, as participation's always are)."""
+    return [participation_section.build(filters, scope), *_others(filters, scope, last_year)]
 
 
-def _others(filters: Filters, scope: Scope) -> list[Section]:
-    return [build(filters, scope) for build in getattr(other_sections(), "ALL", [])]
+def _others(filters: Filters, scope: Scope, last_year: bool = False) -> list[Section]:
+    built = [build(filters, scope) for build in getattr(other_sections(), "ALL", [])]
+    previous = compare.previous_filters(filters) if last_year else None
+    if previous is not None:
+        for section, last in zip(built, _others(previous, scope), strict=True):
+            compare.add_last_year(section, last, previous.year.year)
+    return built
 
 
 @dataclass
@@ -76,6 +82,8 @@ def section_json(section: Section) -> dict:
         "key": section.key,
         "title": section.title,
         "figures": [[label, value] for label, value in section.figures],
+        "last_year": section.last_year,
+        "figures_last": section.figures_last,
         "charts": [chart.as_json() for chart in section.charts],
         "tables": [
             {"key": t.key, "title": t.title, "headers": t.headers, "rows": list(t.rows)}
@@ -84,8 +92,9 @@ def section_json(section: Section) -> dict:
     }
 
 
-def dashboard(filters: Filters, scope: Scope) -> Dashboard:
-    """What the page shows: participation this year and last, then the other sections."""
+def dashboard(filters: Filters, scope: Scope, *, last_year: bool = False) -> Dashboard:
+    """What the page shows: participation this year and last, then the other sections
+    (beside last year's too when ``last_year``)."""
     this = participation_section.counts(filters, scope)
     previous = compare.previous_filters(filters)
     last = participation_section.counts(previous, scope) if previous is not None else None
@@ -95,5 +104,5 @@ def dashboard(filters: Filters, scope: Scope) -> Dashboard:
         scope=scope,
         previous=previous,
         headline=compare.headline(this, last),
-        sections=[participation, *_others(filters, scope)],
+        sections=[participation, *_others(filters, scope, last_year)],
     )

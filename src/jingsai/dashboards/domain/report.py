@@ -138,8 +138,12 @@ def xlsx(sections: list[Section], filters: Filters) -> bytes:
         out.skip()
         if section.figures:
             out.write([_("Figures")], "heading")
-            for label, value in section.figures:
-                out.write([label, _number(value)])
+            last = section.figures_last
+            if last is not None:
+                out.write(["", str(filters.year.year), str(section.last_year)], "header")
+            for index, (label, value) in enumerate(section.figures):
+                before = [_number(last[index])] if last is not None else []
+                out.write([label, _number(value), *before])
             out.skip()
         for chart in section.charts:
             out.write([f"{chart.title} ({chart.unit})" if chart.unit else chart.title], "heading")

@@ -355,12 +355,19 @@ def _figures(section: Section, styles) -> list:
     if not section.figures:
         return []
     per_row = 3
+    last = section.figures_last or [None] * len(section.figures)
+
+    def caption(label: str, before) -> str:
+        if section.last_year is None:
+            return label
+        return f"{label} ({section.last_year}: {'—' if before is None else text(before)})"
+
     cells = [
         [
             Paragraph(escape(text(value)), styles["figure"]),
-            Paragraph(escape(label), styles["figure_label"]),
+            Paragraph(escape(caption(label, before)), styles["figure_label"]),
         ]
-        for label, value in section.figures
+        for (label, value), before in zip(section.figures, last, strict=True)
     ]
     grid_rows = []
     for start in range(0, len(cells), per_row):

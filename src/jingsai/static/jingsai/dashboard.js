@@ -5,7 +5,9 @@
   "use strict";
 
   // Filters: reload as soon as a choice changes (the button stays for no-JS use).
-  document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
+  document.querySelectorAll(
+    "form[data-autosubmit] select, form[data-autosubmit] input[type=checkbox]"
+  ).forEach(function (select) {
     select.addEventListener("change", function () {
       var form = select.form;
       if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
