@@ -57,7 +57,7 @@ def test_months_are_matched_by_month(sections_data):
     with translation.override("en"):
         built = by_key(registry.sections(Filters(year=y2026), Scope(), last_year=True))
     chart = next(c for c in built["training"].charts if c.key == "training-months")
-    assert [s.name for s in chart.series][1] == "2025 (last year)"
+    assert [s.name for s in chart.series] == ["2026", "2025 (last year)"]
     assert all(label.startswith("2026-") for label in chart.labels)
     assert chart.labels == sorted(chart.labels)
     hours: dict[str, Decimal] = defaultdict(Decimal)

@@ -149,11 +149,12 @@ def table(this: dict, last: dict, this_year: int, last_year: int) -> Table:
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")  # a month label, "2026-03"
 
 
-def add_last_year(section: Section, last: Section, last_year: int) -> None:
+def add_last_year(section: Section, last: Section, this_year: int, last_year: int) -> None:
     """Put last year's values beside this year's: each figure's (by its label) in
     ``section.figures_last``, and for each bar or line chart with one series a second
     series "2025 (last year)" over the labels of both years (a month is matched by its
-    month: 2026-03 with 2025-03). Pie charts and tables are left as they are."""
+    month: 2026-03 with 2025-03), this year's series then named by its year, as in the
+    participation charts. Pie charts and tables are left as they are."""
     before = dict(last.figures)
     section.last_year = last_year
     section.figures_last = [before.get(label) for label, _value in section.figures]
@@ -162,10 +163,10 @@ def add_last_year(section: Section, last: Section, last_year: int) -> None:
         old = charts.get(chart.key)
         if old is None or chart.kind == "pie" or len(chart.series) != 1 or len(old.series) != 1:
             continue
-        _merge(chart, old, _("%(year)s (last year)") % {"year": last_year})
+        _merge(chart, old, str(this_year), _("%(year)s (last year)") % {"year": last_year})
 
 
-def _merge(chart: Chart, old: Chart, name: str) -> None:
+def _merge(chart: Chart, old: Chart, this_name: str, name: str) -> None:
     this_year = next((m[1] for m in map(MONTH.match, chart.labels) if m), None)
 
     def key(label: str) -> str:
@@ -191,4 +192,4 @@ def _merge(chart: Chart, old: Chart, name: str) -> None:
         )
     chart.labels = labels
     chart.drill = drill
-    chart.series = [Series(chart.series[0].name, values), Series(name, previous)]
+    chart.series = [Series(this_name, values), Series(name, previous)]

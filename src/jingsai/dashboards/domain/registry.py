@@ -45,7 +45,7 @@ def _others(filters: Filters, scope: Scope, last_year: bool = False) -> list[Sec
     previous = compare.previous_filters(filters) if last_year else None
     if previous is not None:
         for section, last in zip(built, _others(previous, scope), strict=True):
-            compare.add_last_year(section, last, previous.year.year)
+            compare.add_last_year(section, last, filters.year.year, previous.year.year)
     return built
 
 
