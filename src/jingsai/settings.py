@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jingsai.people",
     "jingsai.competitions",
     "jingsai.judging",
+    "jingsai.worldskills",
     "jingsai.labour",
     "jingsai.skills",
     "jingsai.training",

@@ -3,7 +3,11 @@
 - :class:`Judging`: a competition's judging settings (awards, minimum total,
   tie-breakers, blind marking, appeal window) and where its marks stand
   (confirmed by the chief judge, results computed, on notice, published).
-- :class:`Stage` and :class:`Criterion`: the marking scheme.
+- :class:`Stage` and :class:`Criterion`: the marking scheme. A criterion may be
+  scored on a scale (``scale``: judges give 0..scale, the mark is max × score ÷
+  scale, the WorldSkills judgement rule) or be all-or-nothing (a measurement
+  worth 0 or its maximum); see :mod:`jingsai.worldskills` for the schemes that
+  use them.
 - :class:`PanelJudge`: a judge on the competition's panel (one is the chief),
   with his organisation and declared conflicts (:class:`Conflict`).
 - :class:`Assignment`: which judge marks which entry; never across a conflict
@@ -167,6 +171,22 @@ class Criterion(models.Model):
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Flag when the highest and lowest judge marks differ by more than this."),
     )
+    scale = models.PositiveSmallIntegerField(
+        _("score scale"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Judges give a whole score from 0 to this (WorldSkills judgement: 3); the "
+            "criterion's mark is its maximum × the aggregated score ÷ the scale. Empty: "
+            "judges give marks."
+        ),
+    )
+    all_or_nothing = models.BooleanField(
+        _("all or nothing"),
+        default=False,
+        help_text=_("A measurement awarded in full or not at all: the mark is 0 or the maximum."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
 
     class Meta:
@@ -187,6 +207,11 @@ class Criterion(models.Model):
     @property
     def spread_text(self) -> str:
         return plain(self.spread_limit)
+
+    @property
+    def top_input(self) -> Decimal:
+        """The highest value a judge types: the scale's top score, else the maximum mark."""
+        return Decimal(self.scale) if self.scale else self.max_mark
 
 
 class PanelJudge(TimeStampedModel):

@@ -12,6 +12,11 @@ Terms:
 
 - a *measurement* criterion takes one objective mark, entered by any one judge.
 
+A criterion with a *scale* (WorldSkills judgement: 3) is scored, not marked:
+each judge gives a whole score 0..scale, the scores are aggregated as above, and
+the criterion's mark is ``maximum × aggregated score ÷ scale``; its spread limit
+is in score points (WorldSkills: scores differing by more than 1 are flagged).
+
 Flags (a result cannot be published while one is open):
 
 - ``spread``: highest − lowest judge mark of a judgement criterion exceeds its
@@ -88,8 +93,37 @@ def criterion_result(
     spread_limit: Decimal | None,
     marks_by_judge: dict[str, Decimal],
     assigned_judges: Sequence[str],
+    max_mark: Decimal | None = None,
+    scale: int | None = None,
 ) -> CriterionResult:
-    """Aggregate one criterion of one entry and raise its flags."""
+    """Aggregate one criterion of one entry and raise its flags.
+
+    With a ``scale`` the marks are scores and the mark is ``max_mark × aggregate ÷ scale``.
+    """
+    result = _criterion_result(
+        criterion=criterion,
+        kind=kind,
+        method=method,
+        spread_limit=spread_limit,
+        marks_by_judge=marks_by_judge,
+        assigned_judges=assigned_judges,
+    )
+    if scale and result.mark is not None:
+        if max_mark is None:
+            raise ValueError("a scored criterion needs its maximum mark")
+        result.mark = result.mark * Fraction(max_mark) / scale
+    return result
+
+
+def _criterion_result(
+    *,
+    criterion: str,
+    kind: str,
+    method: str,
+    spread_limit: Decimal | None,
+    marks_by_judge: dict[str, Decimal],
+    assigned_judges: Sequence[str],
+) -> CriterionResult:
     if kind == MEASUREMENT:
         distinct = set(marks_by_judge.values())
         if not distinct:

@@ -4,6 +4,14 @@ With N ranked entries and award levels with shares p1, p2, …, level k covers
 ranks ≤ round-half-up((p1 + … + pk) × N). An entry gets the first level whose
 bound its rank does not exceed, so tied entries (same rank) always get the same
 award. Entries whose total is below the minimum total get no award.
+
+Two more kinds of level (WorldSkills medals, :mod:`jingsai.worldskills.domain.medals`):
+
+- ``Gold:#1`` covers a number of rank places rather than a share: the levels'
+  places add up like shares, so ``金牌:#1,银牌:#1,铜牌:#1`` gives ranks 1, 2 and 3
+  (with ranks 1, 1, 3 two golds and a bronze: tied entries share the medal);
+- ``Medallion for Excellence:>=70`` is given to any entry that no rank level
+  covered whose published total is at least 70.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 class AwardLevel:
     name: str
     share: Decimal  # 0.10 for 10 %
+    places: int | None = None  # "#3": the next 3 rank places
+    at_least: Decimal | None = None  # ">=70": any entry not covered with this total or more
 
 
 def parse_awards(text: str) -> list[AwardLevel]:
@@ -31,6 +41,20 @@ def parse_awards(text: str) -> list[AwardLevel]:
         if not name or not share:
             raise ValueError(f"award {part!r} is not NAME:SHARE")
         share = share.strip()
+        if share.startswith("#"):
+            if not share[1:].strip().isdigit():
+                raise ValueError(f"award {part!r} has a number of places that is not whole")
+            levels.append(AwardLevel(name.strip(), Decimal(0), places=int(share[1:])))
+            continue
+        if share.startswith((">=", "≥")):
+            try:
+                least = Decimal(share.lstrip(">=≥").strip())
+            except InvalidOperation:
+                raise ValueError(f"award {part!r} has a total that is not a number") from None
+            if not least.is_finite() or least < 0:
+                raise ValueError(f"award {part!r} has a total that is not a number")
+            levels.append(AwardLevel(name.strip(), Decimal(0), at_least=least))
+            continue
         try:
             value = Decimal(share[:-1]) / 100 if share.endswith("%") else Decimal(share)
         except InvalidOperation:
@@ -49,9 +73,13 @@ def bounds(levels: Sequence[AwardLevel], ranked_count: int) -> list[int]:
     """The last rank each level covers."""
     result = []
     cumulative = Decimal(0)
+    places = 0
     for level in levels:
         cumulative += level.share
-        result.append(int((cumulative * ranked_count).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+        places += level.places or 0
+        result.append(
+            int((cumulative * ranked_count).quantize(Decimal(1), rounding=ROUND_HALF_UP)) + places
+        )
     return result
 
 
@@ -67,4 +95,9 @@ def award_for(
         return ""
     # the bounds never decrease (cumulative shares), so the first one ≥ rank is found by bisection
     index = bisect_left(level_bounds, rank)
-    return levels[index].name if index < len(levels) else ""
+    if index < len(levels):
+        return levels[index].name
+    for level in levels:
+        if level.at_least is not None and total >= level.at_least:
+            return level.name
+    return ""

@@ -14,7 +14,9 @@ criterion mark times L₀ is a whole number (mean, trimmed mean, median,
 measurement), so the tallies add them up in integers and nothing is rounded. A
 stage score is ``N / (10⁴·L₀)`` and the total an exact fraction. With more than
 12 judges on an entry, or integers that could overflow 63 bits, the computation
-falls back to the reference, in Python. Entries whose tallies show a flag (or
+falls back to the reference, in Python; so does a scheme with a scored criterion
+(``Criterion.scale``) whose marks would not be whole (see
+:func:`.tallies.scaled_exactly`). Entries whose tallies show a flag (or
 fewer marks than assigned judges) are re-examined criterion by criterion to name
 their flags.
 """
@@ -68,6 +70,7 @@ def scheme_for(competition: Competition) -> Scheme:
             c.kind,
             c.aggregation,
             c.spread_limit,
+            c.scale,
         )
         for c in Criterion.objects.filter(competition=competition)
         .select_related("stage")
@@ -166,10 +169,14 @@ def _compute(competition: Competition, *, force_reference: bool) -> list[ResultR
         assigned_count = dict(cursor.fetchall())
     most_judges = max([2, *assigned_count.values()])
     criteria = list(Criterion.objects.filter(competition=competition).select_related("stage"))
-    biggest = max((int(c.max_mark * MARK_SCALE) for c in criteria), default=0)
+    biggest = max(
+        (int(c.max_mark * MARK_SCALE) * (c.scale * MARK_SCALE if c.scale else 1) for c in criteria),
+        default=0,
+    )
     if (
         force_reference
         or most_judges > tallies.MOST_JUDGES
+        or not tallies.scaled_exactly(criteria, most_judges)
         or biggest * most_judges * tallies.L0 * max(len(criteria), 1) >= SAFE_INTEGER
     ):
         return _reference(competition, scheme, entries, specs)
@@ -361,6 +368,8 @@ def _flags(competition, scheme, entries, specs, suspect: set[int]) -> dict[int, 
                 spread_limit=c.spread_limit,
                 marks_by_judge=marks[entry_id][c.code],
                 assigned_judges=assigned.get(entry_id, ()),
+                max_mark=c.max_mark,
+                scale=c.scale,
             )
             found.update(str(flag) for flag in result.flags)
         if found:

@@ -27,6 +27,7 @@ class CriterionSpec:
     kind: str = aggregation.JUDGEMENT
     method: str = aggregation.MEAN
     spread_limit: Decimal | None = None
+    scale: int | None = None  # judges score 0..scale; mark = max × score ÷ scale
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def compute(
                 spread_limit=criterion.spread_limit,
                 marks_by_judge=by_entry[entry.number][criterion.code],
                 assigned_judges=assigned.get(entry.number, ()),
+                max_mark=criterion.max_mark,
+                scale=criterion.scale,
             )
             if result.mark is not None:
                 scores[criterion.stage] += result.mark

@@ -48,7 +48,11 @@ class SheetRefused(Exception):  # noqa: N818 (a refusal shown to the user)
 
 
 def to_units(value: Any, criterion: Criterion) -> int:
-    """A typed mark as ten-thousandths, checked against 0..max; ``ValueError`` says why."""
+    """A typed mark as ten-thousandths, checked against 0..max; ``ValueError`` says why.
+
+    A criterion with a scale takes a whole score 0..scale (stored as the score); an
+    all-or-nothing one takes 0 or its maximum.
+    """
     if isinstance(value, float):
         value = repr(value)
     try:
@@ -57,6 +61,18 @@ def to_units(value: Any, criterion: Criterion) -> int:
         raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
     if not number.is_finite():
         raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+    if criterion.scale:
+        if number < 0 or number > criterion.scale or number != number.to_integral_value():
+            raise ValueError(
+                _("The score must be a whole number from 0 to %(scale)s.")
+                % {"scale": criterion.scale}
+            )
+        return int(number) * MARK_SCALE
+    if criterion.all_or_nothing and number not in (0, criterion.max_mark):
+        raise ValueError(
+            _("This is awarded in full or not at all: 0 or %(max)s.")
+            % {"max": plain(criterion.max_mark)}
+        )
     if number < 0 or number > criterion.max_mark:
         raise ValueError(
             _("The mark must be between 0 and %(max)s.") % {"max": plain(criterion.max_mark)}

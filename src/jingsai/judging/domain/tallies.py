@@ -10,7 +10,9 @@ once refresh one after the other and both sheets are in the tally.
 A stage tally holds the stage score times 10⁴·L₀ with L₀ = lcm(1..12): with at
 most 12 judges on an entry, every criterion mark times L₀ is a whole number —
 mean ``S·L₀/n``, trimmed ``(S−max−min)·L₀/(n−2)``, median ``v·L₀`` or
-``(v₁+v₂)·L₀/2``, a measurement ``v·L₀`` — so the sums are exact integers.
+``(v₁+v₂)·L₀/2``, a measurement ``v·L₀`` — so the sums are exact integers. A
+scored criterion (``Criterion.scale``) adds its aggregate × max ÷ scale, whole
+whenever :func:`scaled_exactly` holds (else results are computed by the reference).
 """
 
 from __future__ import annotations
@@ -71,8 +73,22 @@ def refresh(competition_id: int, entry_ids: Iterable[int] | None = None) -> None
     refresh_stages(competition_id, ids)
 
 
+def scaled_exactly(criteria: Iterable[Criterion], most_judges: int) -> bool:
+    """Whether every scored criterion's mark times 10⁴·L₀ is a whole number for any
+    number of judges up to ``most_judges`` (scores are whole: the mark is
+    ``k · max ÷ (n · scale)`` for whole k). When not, results use the reference."""
+    for c in criteria:
+        if c.scale:
+            top = L0 * int(c.max_mark * MARK_SCALE)
+            if any(top % (n * c.scale) for n in range(1, max(most_judges, 2) + 1)):
+                return False
+    return True
+
+
 def criterion_mark_sql(c: Criterion, lcm: int) -> str:
     """The criterion's mark times ``lcm``, from a tally row ``g`` (exact integers)."""
+    if c.scale:
+        return _scored_mark_sql(c, lcm)
     if c.kind == aggregation.MEASUREMENT:
         return f"CASE WHEN g.lowest = g.highest THEN g.lowest * {lcm} ELSE 0 END"
     if c.aggregation == aggregation.MEDIAN:
@@ -84,6 +100,24 @@ def criterion_mark_sql(c: Criterion, lcm: int) -> str:
             f"ELSE g.total * {lcm} / g.count END"
         )
     return f"g.total * {lcm} / g.count"
+
+
+def _scored_mark_sql(c: Criterion, lcm: int) -> str:
+    """A scored criterion (judges give 0..scale): max × aggregated score ÷ scale, times
+    ``lcm`` in ten-thousandths; whole when :func:`scaled_exactly` holds."""
+    times = lcm * int(c.max_mark * MARK_SCALE)
+    per = int(c.scale) * MARK_SCALE
+    if c.kind == aggregation.MEASUREMENT:
+        return f"CASE WHEN g.lowest = g.highest THEN g.lowest * {times} / {per} ELSE 0 END"
+    if c.aggregation == aggregation.MEDIAN:
+        return "0"  # added from the single marks, in Python
+    if c.aggregation == aggregation.TRIMMED:
+        return (
+            f"CASE WHEN g.count >= {aggregation.TRIM_FROM} "
+            f"THEN (g.total - g.highest - g.lowest) * {times} / ((g.count - 2) * {per}) "
+            f"ELSE g.total * {times} / (g.count * {per}) END"
+        )
+    return f"g.total * {times} / (g.count * {per})"
 
 
 def criterion_flag_sql(c: Criterion) -> str:
@@ -145,6 +179,11 @@ def _add_medians(competition_id: int, criteria: list[Criterion], entry_ids) -> N
         for c in criteria
         if c.aggregation == aggregation.MEDIAN and c.kind == aggregation.JUDGEMENT
     }
+    scaled = {
+        c.pk: (int(c.max_mark * MARK_SCALE), int(c.scale) * MARK_SCALE)
+        for c in criteria
+        if c.pk in medians and c.scale
+    }
     if not medians:
         return
     marks = Mark.objects.filter(
@@ -161,11 +200,13 @@ def _add_medians(competition_id: int, criteria: list[Criterion], entry_ids) -> N
     for (entry_id, criterion_id), units in values.items():
         middle = len(units) // 2
         if len(units) % 2:
-            added[(entry_id, medians[criterion_id])] += units[middle] * L0
+            extra = units[middle] * L0
         else:
-            added[(entry_id, medians[criterion_id])] += (
-                (units[middle - 1] + units[middle]) * L0 // 2
-            )
+            extra = (units[middle - 1] + units[middle]) * L0 // 2
+        if criterion_id in scaled:
+            top, per = scaled[criterion_id]
+            extra = extra * top // per
+        added[(entry_id, medians[criterion_id])] += extra
     for (entry_id, stage_id), extra in added.items():
         StageTally.objects.filter(
             competition_id=competition_id, entry_id=entry_id, stage_id=stage_id
