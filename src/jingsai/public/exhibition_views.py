@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 
 from jingsai.catalogue.models import ProgrammeYear
+from jingsai.common.replicas import reads_from_replica
 from jingsai.public.exhibition import (
     current_year,
     exhibited_years,
@@ -41,10 +42,12 @@ def _render(request, year: ProgrammeYear | None):
 
 
 @login_not_required
+@reads_from_replica
 def current(request):
     return _render(request, current_year())
 
 
 @login_not_required
+@reads_from_replica
 def year_page(request, year):
     return _render(request, get_object_or_404(ProgrammeYear, year=year))

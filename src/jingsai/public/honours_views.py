@@ -36,6 +36,7 @@ from django.views.decorators.cache import never_cache
 
 from jingsai.catalogue.models import HonourCategory
 from jingsai.common.masking import mask_personal_data_in_text
+from jingsai.common.replicas import reads_from_replica
 from jingsai.honours.models import Nomination, Round
 from jingsai.public.exhibition import final_honours, honour_groups, innovation_author_names
 
@@ -91,6 +92,7 @@ def year_over_year() -> tuple[list, list[CategoryRow]]:
 
 
 @login_not_required
+@reads_from_replica
 def index(request):
     columns, rows = year_over_year()
     return render(request, "public/honours/index.html", {"columns": columns, "rows": rows})
@@ -100,6 +102,7 @@ def index(request):
 
 
 @login_not_required
+@reads_from_replica
 def year_list(request, year: int):
     round_ = _round_or_404(year)
     final = round_.stage == Round.Stage.FINAL
@@ -200,6 +203,7 @@ def notice_groups(round_: Round) -> list[NoticeGroup]:
 
 
 @login_not_required
+@reads_from_replica
 def notice(request, year: int):
     round_ = _round_or_404(year)
     started = round_.stage in ON_NOTICE

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Series
 from jingsai.common.pagination import paginate
+from jingsai.common.replicas import reads_from_replica
 from jingsai.judging.domain.publication import appeal_deadline
 from jingsai.judging.models import Judging
 from jingsai.public.exhibition import (
@@ -23,6 +24,7 @@ from jingsai.public.exhibition import (
 
 
 @login_not_required
+@reads_from_replica
 def landing(request):
     if request.user.is_authenticated:
         return redirect("portal:home")
@@ -69,6 +71,7 @@ def filtered_competitions(params):
 
 
 @login_not_required
+@reads_from_replica
 def competition_list(request):
     form, queryset = filtered_competitions(request.GET)
     page = paginate(queryset, page=request.GET.get("page"))
@@ -80,6 +83,7 @@ def competition_list(request):
 
 
 @login_not_required
+@reads_from_replica
 def competition_detail(request, code):
     competition = get_object_or_404(
         public_competitions()
@@ -107,6 +111,7 @@ def competition_detail(request, code):
 
 
 @login_not_required
+@reads_from_replica
 def competition_results(request, code):
     """Results on public notice (with the notice dates and how to appeal) or published."""
     competition = get_object_or_404(

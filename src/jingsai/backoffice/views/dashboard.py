@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from jingsai.access import policy
 from jingsai.access.decorators import requires
 from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Series, Zone
+from jingsai.common.replicas import reads_from_replica
 from jingsai.common.spreadsheets import XLSX_MIME, Column, XlsxExport
 from jingsai.dashboards.domain import drill, registry
 from jingsai.dashboards.domain.base import Filters, Scope, Table
@@ -139,6 +140,7 @@ def _filters_or_404(request) -> Filters:
 
 
 @requires(policy.can_read_dashboard)
+@reads_from_replica
 def dashboard(request):
     filters = filters_from(request.GET)
     context = _choices(filters)
@@ -179,6 +181,7 @@ def dashboard(request):
 
 
 @requires(policy.can_read_dashboard)
+@reads_from_replica
 def dashboard_data(request):
     filters = _filters_or_404(request)
     board = registry.dashboard(
@@ -199,6 +202,7 @@ def _drill_table(request) -> tuple[Filters, Table]:
 
 
 @requires(policy.can_read_dashboard)
+@reads_from_replica
 def dashboard_drill(request):
     filters, table = _drill_table(request)
     page = drill.page(table.rows, request.GET.get("page"))
@@ -249,6 +253,7 @@ class DrillExport(XlsxExport):
 
 
 @requires(policy.can_read_dashboard)
+@reads_from_replica
 def dashboard_drill_export(request):
     filters, table = _drill_table(request)
     limit = settings.JINGSAI_EXPORT_ROW_LIMIT
@@ -290,10 +295,12 @@ def _report(request, module_name: str, function: str, content_type: str, suffix:
 
 
 @requires(policy.can_read_dashboard)
+@reads_from_replica
 def dashboard_report(request) -> HttpResponse:
     return _report(request, "report", "xlsx", XLSX_MIME, "xlsx")
 
 
 @requires(policy.can_read_dashboard)
+@reads_from_replica
 def dashboard_report_pdf(request) -> HttpResponse:
     return _report(request, "report_pdf", "render", "application/pdf", "pdf")
