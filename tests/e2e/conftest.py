@@ -33,6 +33,27 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def no_policy_violations(request):
+    """Every journey runs under the Content-Security-Policy: a script or style that it
+    blocks fails the test (the browser reports it on the console)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield
+    assert blocked == []
+
+
 @pytest.fixture
 def e2e_world(transactional_db):
     pudong.apply(year=2026)

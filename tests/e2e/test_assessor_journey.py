@@ -2,12 +2,14 @@
 taken as evidence, the check reviewed, submitted and locked."""
 
 import datetime as dt
+import re
 import struct
 import zlib
 from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from jingsai.catalogue.models import ProgrammeYear, Series
 from jingsai.competitions.domain.services import create_competition
@@ -130,7 +132,7 @@ def test_assessor_checks_a_site_on_a_phone(labour, live_server, browser, setting
     # a mark over the maximum is shown next to its field, and what was typed stays
     page.fill("#id_mark-quality", "55")
     page.keyboard.press("Tab")
-    page.wait_for_function("document.getElementById('err-quality').textContent.trim() !== ''")
+    expect(page.locator("#err-quality")).to_have_text(re.compile(r"\S"))
     page.wait_for_selector("#id_mark-quality[aria-invalid='true']")
     assert page.input_value("#id_mark-quality") == "55"
     # Enter in a field saves the draft; it never submits the check
@@ -138,7 +140,7 @@ def test_assessor_checks_a_site_on_a_phone(labour, live_server, browser, setting
     with page.expect_response(lambda response: response.url.endswith("/draft/")) as saved:
         page.press("#id_mark-quality", "Enter")
     assert saved.value.ok and saved.value.request.headers.get("hx-request") == "true"
-    page.wait_for_function("document.getElementById('err-quality').textContent.trim() === ''")
+    expect(page.locator("#err-quality")).to_have_text(re.compile(r"^\s*$"))
     assert page.url == check_url
     note = "东侧临边防护缺失，已要求整改"
     page.fill("#id_note", note)
@@ -167,9 +169,9 @@ def test_assessor_checks_a_site_on_a_phone(labour, live_server, browser, setting
     page.fill("#id_caption", "东侧临边")
     page.click("#photo-add")
     page.wait_for_selector("figure.photo-thumb img")
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('figure.photo-thumb img'))"
-        ".every(i => i.complete && i.naturalWidth === 1)"
+    expect(page.locator("figure.photo-thumb img").first).to_have_js_property("complete", True)
+    assert page.eval_on_selector_all(
+        "figure.photo-thumb img", "images => images.every(i => i.naturalWidth === 1)"
     )
     assert "东侧临边" in page.inner_text("#photos")
     assert page.input_value("#id_mark-quality") == "42.5"  # the draft is still there

@@ -1,9 +1,11 @@
 """A judge marks an entry on his phone: drafts saved as he types, submitted, locked."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from jingsai.catalogue.models import ProgrammeYear, Series
 from jingsai.competitions.domain.services import create_competition
@@ -89,12 +91,12 @@ def test_judge_marks_an_entry_on_a_phone(blind_marking, live_server, browser):
     # a wrong mark is shown next to its field, and nothing typed is lost
     page.fill("#id_mark-accuracy", "41")
     page.keyboard.press("Tab")
-    page.wait_for_function("document.getElementById('err-accuracy').textContent.trim() !== ''")
+    expect(page.locator("#err-accuracy")).to_have_text(re.compile(r"\S"))
     page.wait_for_selector("#id_mark-accuracy[aria-invalid='true']")
     assert page.input_value("#id_mark-accuracy") == "41"
     page.fill("#id_mark-accuracy", "36")
     page.keyboard.press("Tab")
-    page.wait_for_function("document.getElementById('err-accuracy').textContent.trim() === ''")
+    expect(page.locator("#err-accuracy")).to_have_text(re.compile(r"^\s*$"))
     # Enter in a field saves the draft; it never submits the sheet
     page.fill("#id_mark-safety", "28")
     with page.expect_response(lambda response: response.url.endswith("/draft/")) as saved:
