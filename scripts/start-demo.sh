@@ -3,6 +3,9 @@
 source "$(dirname "$0")/_env.sh"
 
 export DEBUG=1
+# two-factor sign-in (programme admins, chief judges) is on by default; the demo's shared
+# logins go without it
+export JINGSAI_TWO_FACTOR="${JINGSAI_TWO_FACTOR:-0}"
 export JINGSAI_DATA_DIR="${JINGSAI_DATA_DIR:-$PWD/var}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
@@ -30,6 +33,8 @@ cat <<INFO
     judge        judge
     expert       830 expert reviewer (浦东工匠, marks still to give)
     worker       worker
+  Two-factor sign-in, required of programme admins and chief judges in production,
+  is off in the demo (JINGSAI_TWO_FACTOR=1 turns it on).
   Stop with Ctrl-C. Data is kept in $JINGSAI_DATA_DIR.
 
 INFO

@@ -15,3 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 JINGSAI_EXHIBITION_CACHE_SECONDS = 0  # each test sees its own data (a test turns it on)
+# Sign-in throttling and the second factor are off, so that tests sign in with
+# force_login; their own tests (tests/access/test_signin.py) turn them on.
+AXES_ENABLED = False
+JINGSAI_TWO_FACTOR = False

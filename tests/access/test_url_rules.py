@@ -27,7 +27,13 @@ PUBLIC = {
     "certification:verify_lookup",
     "certification:verify",
 }
-LOGGED_IN_ONLY = {"portal:home", "public:logout"}
+LOGGED_IN_ONLY = {
+    "portal:home",
+    "public:logout",
+    # any signed-in user: the pages themselves send away those who need no second factor
+    "public:two_factor_verify",
+    "public:two_factor_setup",
+}
 
 
 def iter_patterns(resolver: URLResolver, namespace: str = "", prefix: str = ""):

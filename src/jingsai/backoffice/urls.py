@@ -103,4 +103,9 @@ urlpatterns = [
         name="grant_revoke",
     ),
     path("accounts/<int:pk>/active/", accounts.account_set_active, name="account_set_active"),
+    path(
+        "accounts/<int:pk>/second-factor/reset/",
+        accounts.account_reset_second_factor,
+        name="account_reset_second_factor",
+    ),
 ]

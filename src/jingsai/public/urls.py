@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from jingsai.public import exhibition_views, league_views, views
+from jingsai.public import exhibition_views, league_views, two_factor_views, views
 
 app_name = "public"
 
@@ -19,6 +19,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("competitions/", views.competition_list, name="competition_list"),
     path("competitions/<slug:code>/", views.competition_detail, name="competition_detail"),

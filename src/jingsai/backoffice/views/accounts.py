@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jingsai.access import policy
 from jingsai.access.decorators import requires
@@ -74,6 +75,7 @@ def account_detail(request, pk):
         "backoffice/account_detail.html",
         {
             "account": account,
+            "second_factor": TOTPDevice.objects.filter(user=account, confirmed=True).exists(),
             "grants": account.grants.select_related("organisation"),
             "form": GrantForm(),
         },
@@ -133,4 +135,15 @@ def account_set_active(request, pk):
             actor=request.user, user=account, active=request.POST.get("active") == "1"
         )
         messages.success(request, _("Changes saved."))
+    return redirect("backoffice:account_detail", pk=pk)
+
+
+@requires(policy.can_manage_accounts)
+@require_POST
+def account_reset_second_factor(request, pk):
+    account = get_object_or_404(User, pk=pk)
+    if accounts.reset_second_factor(actor=request.user, user=account):
+        messages.success(
+            request, _("Second factor reset: the account sets up its app again at next sign-in.")
+        )
     return redirect("backoffice:account_detail", pk=pk)

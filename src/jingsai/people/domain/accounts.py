@@ -117,3 +117,15 @@ def set_active(*, actor: Any, user: User, active: bool) -> None:
             before=before,
             after=audit.snapshot(user),
         )
+
+
+def reset_second_factor(*, actor: Any, user: User) -> int:
+    """Remove the user's authenticator devices (a lost phone): at the next sign-in he sets
+    one up again. Returns how many were removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        removed, _kinds = TOTPDevice.objects.filter(user=user).delete()
+        if removed:
+            audit.record(actor=actor, action="two_factor:reset", obj=user)
+    return removed
