@@ -26,6 +26,10 @@ PUBLIC = {
     "public:honours_objection_received",
     "certification:verify_lookup",
     "certification:verify",
+    # results by WorldSkills criterion and section: public once the results are (before
+    # that, the chief judge and the competition's managers only; the view checks)
+    "backoffice:worldskills_results",
+    "backoffice:worldskills_results_xlsx",
 }
 LOGGED_IN_ONLY = {
     "portal:home",

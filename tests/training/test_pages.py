@@ -171,7 +171,11 @@ def test_attendance_page_on_a_phone(world, course, sessions, as_centre, client_f
     url = f"/office/training/{course.pk}/sessions/{sessions[0].pk}/attendance/"
     page = as_centre.get(url).content.decode()
     assert 'name="viewport" content="width=device-width' in page
-    assert page.count('type="radio"') == 4 and "min-height: 3rem" in page
+    assert page.count('type="radio"') == 4 and 'class="roll"' in page
+    # big tap targets, from the platform's stylesheet (no inline styles: the CSP forbids them)
+    assert "jingsai/jingsai.css" in page
+    css = (settings.BASE_DIR / "static" / "jingsai" / "jingsai.css").read_text()
+    assert re.search(r"\.roll label\.toggle \{[^}]*min-height: 3rem", css)
     response = as_centre.post(url, {f"w{a.pk}": "1", f"w{b.pk}": "0"})
     assert response.status_code == 302
     marks = {m.worker_id: (m.present, m.hours) for m in Attendance.objects.all()}

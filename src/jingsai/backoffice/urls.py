@@ -17,6 +17,7 @@ urlpatterns = [
     path("competitions/<int:pk>/judging/", include(judging_urls)),
     path("competitions/<int:pk>/marking/", include(results_urls)),
     path("competitions/<int:pk>/league/", include(league_urls)),
+    path("competitions/<int:pk>/worldskills/", include("jingsai.backoffice.worldskills_urls")),
     path("competitions/<int:pk>/certificates/", include("jingsai.certification.urls")),
     path("", include(skills_urls)),
     path("training/", include("jingsai.backoffice.training_urls")),

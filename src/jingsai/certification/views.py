@@ -29,6 +29,7 @@ from jingsai.certification.domain.issuing import CertificationRefused
 from jingsai.certification.forms import ApplyForm, CertificateFilterForm, ReasonForm, RuleForm
 from jingsai.certification.models import Certificate, CertificationRule
 from jingsai.common.pagination import paginate
+from jingsai.common.spreadsheets import record_export
 from jingsai.competitions.models import Competition
 
 BATCH_CHUNK = 500
@@ -176,6 +177,9 @@ def certificate_pdf(request, pk, cert_pk):
         raise Http404
     response = HttpResponse(pdf.render(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    record_export(
+        request, filename=f"{certificate.number}.pdf", rows=1, personal_data="a holder's name"
+    )
     return response
 
 
@@ -190,8 +194,14 @@ def batch_pdf(request, pk):
         .iterator(chunk_size=BATCH_CHUNK)
     )
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse reads and closes it)
-    pdf.render_many(certificates, target, title=competition.title)
+    made = pdf.render_many(certificates, target, title=competition.title)
     target.seek(0)
+    record_export(
+        request,
+        filename=f"{competition.code}-certificates.pdf",
+        rows=made,  # one page per certificate
+        personal_data="holders' names",
+    )
     return FileResponse(
         target,
         as_attachment=True,

@@ -6,6 +6,13 @@ Every page asks :mod:`jingsai.access.policy`: the user must sit on a panel
 his seats and one of the entries assigned to him there (404 otherwise, so a
 changed id shows nothing). Under blind marking only the drawn code is shown,
 never the entry number, names or enterprise. A judge sees his own sheets only.
+
+A competition marked with a WorldSkills scheme (:mod:`jingsai.worldskills`) gets
+its own sheet, same flow (draft as he goes, check, submit and lock): a
+judgement aspect shows the descriptors of the scores 0–3, one big button per
+score; a measurement aspect a yes/no (all or nothing), its labelled choices, or
+a measured-value input with its deduction rule explained
+(:mod:`jingsai.worldskills.domain.marking` turns them into the engine's marks).
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from jingsai.access.decorators import get_visible_or_404, requires
 from jingsai.competitions.models import Competition, Entry, EntryMember
 from jingsai.judging.domain import panel, sheets
 from jingsai.judging.models import BlindCode, Criterion, Judging, PanelJudge, Sheet, Stage
+from jingsai.worldskills.domain import deductions, marking
+from jingsai.worldskills.models import MeasurementInput, Scheme
 
 FIELD_PREFIX = "mark-"
 
@@ -288,6 +297,8 @@ def _render_sheet(
 @requires(policy.is_judge)
 def sheet(request, pk, entry_pk):
     seat, entry, hidden = _place(request, pk, entry_pk)
+    if _worldskills(entry.competition):
+        return _ws_render_sheet(request, seat, entry, hidden)
     return _render_sheet(request, seat, entry, hidden)
 
 
@@ -315,6 +326,8 @@ def sheet_draft(request, pk, entry_pk):
     seat, entry, hidden = _place(request, pk, entry_pk)
     if request.method != "POST":
         return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+    if _worldskills(entry.competition):
+        return _ws_draft(request, seat, entry, hidden)
     criteria = sheets.criteria_of(entry.competition)
     values = _typed(request.POST, criteria)
     refusal = _refusal(seat, entry, hidden=hidden)
@@ -346,6 +359,8 @@ def sheet_submit(request, pk, entry_pk):
     seat, entry, hidden = _place(request, pk, entry_pk)
     if request.method != "POST":
         return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+    if _worldskills(entry.competition):
+        return _ws_submit(request, seat, entry, hidden)
     criteria = sheets.criteria_of(entry.competition)
     values = _typed(request.POST, criteria)
     refusal = _refusal(seat, entry, hidden=hidden)
@@ -404,6 +419,302 @@ def _check_before_submitting(request, seat, entry, hidden, criteria, values):
             "competition": entry.competition,
             "label": entry_label(entry, hidden=hidden),
             "groups": _groups(criteria, stored, {}),
+            **_urls(seat, entry),
+        },
+    )
+
+
+# --- a WorldSkills mark sheet ----------------------------------------------------------
+
+
+def _worldskills(competition: Competition) -> bool:
+    return Scheme.objects.filter(competition=competition).exists()
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    detail: str = ""
+    checked: bool = False
+
+
+@dataclass
+class AspectInput:
+    """One aspect on the judge's phone: how it is entered and what it holds."""
+
+    aspect: marking.AspectField
+    mode: str  # score | yesno | choice | measure
+    value: str
+    error: str = ""
+    options: list[Option] = field(default_factory=list)
+    rule_text: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.aspect.code
+
+    @property
+    def html_name(self) -> str:
+        return FIELD_PREFIX + self.aspect.code
+
+    @property
+    def max_text(self) -> Decimal:
+        return plain(self.aspect.max_mark)
+
+    @property
+    def shown(self) -> str:
+        """What was entered, as the check page shows it."""
+        if not self.value:
+            return ""
+        if self.mode == "measure":
+            return self.value
+        for option in self.options:
+            if option.checked:
+                return f"{option.label} {option.detail}".strip()
+        return self.value
+
+
+@dataclass
+class AspectGroup:
+    stage: Stage
+    aspects: list[AspectInput]
+
+
+def _same_number(a: str, b: str) -> bool:
+    try:
+        return Decimal(a) == Decimal(b)
+    except ArithmeticError:
+        return a == b
+
+
+def _rule_text(f: marking.AspectField) -> str:
+    rule = f.rule
+    if not isinstance(rule, deductions.DifferenceRule):
+        return ""
+    unit = "%" if rule.difference_type == deductions.PERCENT else ""  # of the target
+    deduction = (
+        _("%(d)s%% of the maximum") % {"d": plain(rule.deduction)}
+        if rule.deduction_type == deductions.PERCENT
+        else _("%(d)s marks") % {"d": plain(rule.deduction)}
+    )
+    return _(
+        "Type the measured value. Target %(target)s; every full %(step)s%(unit)s of "
+        "difference from it deducts %(deduction)s, never below 0 (max %(max)s)."
+    ) % {
+        "target": plain(rule.target),
+        "step": plain(rule.difference),
+        "unit": f" {unit}" if unit else "",
+        "deduction": deduction,
+        "max": plain(f.max_mark),
+    }
+
+
+def _aspect_input(f: marking.AspectField, value: str, error: str) -> AspectInput:
+    if f.kind == "J":
+        texts = dict(f.descriptors)
+        options = [
+            Option(str(score), str(score), texts.get(score, ""), _same_number(value, str(score)))
+            for score in range(4)
+        ]
+        return AspectInput(f, "score", value, error, options)
+    if f.rule is None:
+        top = str(plain(f.max_mark))
+        options = [
+            Option(top, _("Yes"), _("mark: %(mark)s") % {"mark": top}, _same_number(value, top)),
+            Option(
+                "0",
+                _("No"),
+                _("mark: %(mark)s") % {"mark": 0},
+                bool(value) and _same_number(value, "0"),
+            ),
+        ]
+        return AspectInput(f, "yesno", value, error, options)
+    if isinstance(f.rule, deductions.ChoiceRule):
+        try:
+            choices = f.choices
+        except deductions.RuleProblem as problem:
+            return AspectInput(f, "choice", value, error or str(problem))
+        options = [
+            Option(
+                str(number),
+                label,
+                _("mark: %(mark)s") % {"mark": plain(mark)},
+                value == str(number),
+            )
+            for number, label, mark in choices
+        ]
+        return AspectInput(f, "choice", value, error, options)
+    return AspectInput(f, "measure", value, error, rule_text=_rule_text(f))
+
+
+def _ws_stored(sheet: Sheet | None, fields: list[marking.AspectField]) -> dict[str, str]:
+    """What the judge entered on his sheet: the score or mark, or for an aspect with a
+    deduction rule what he chose or measured."""
+    if sheet is None:
+        return {}
+    values = {code: str(plain(v)) for code, v in sheets.marks_of(sheet).items()}
+    code_of = {f.aspect_id: f.code for f in fields}
+    for aspect_id, choice, measured in MeasurementInput.objects.filter(sheet=sheet).values_list(
+        "aspect_id", "choice", "measured"
+    ):
+        if aspect_id not in code_of:
+            continue
+        if choice is not None:
+            values[code_of[aspect_id]] = str(choice)
+        elif measured is not None:
+            values[code_of[aspect_id]] = str(plain(measured))
+    return values
+
+
+def _ws_groups(competition, fields, values, errors) -> list[AspectGroup]:
+    stage_of = {c.code: c.stage for c in sheets.criteria_of(competition)}
+    groups: list[AspectGroup] = []
+    for f in fields:
+        stage = stage_of.get(f.code)
+        if stage is None:
+            continue
+        if not groups or groups[-1].stage.pk != stage.pk:
+            groups.append(AspectGroup(stage, []))
+        groups[-1].aspects.append(_aspect_input(f, values.get(f.code, ""), errors.get(f.code, "")))
+    return groups
+
+
+def _ws_typed(post, fields: list[marking.AspectField]) -> dict[str, str]:
+    return {f.code: post.get(FIELD_PREFIX + f.code, "").strip() for f in fields}
+
+
+def _ws_render_sheet(request, seat, entry, hidden, *, typed=None, errors=None, message=""):
+    competition = entry.competition
+    fields = marking.marking_fields(competition)
+    sheet = _own_sheet(request.user, seat, entry)
+    stored = _ws_stored(sheet, fields)
+    values = stored | {code: v for code, v in (typed or {}).items() if v}
+    state = _state(sheet, len(stored))
+    refusal = _refusal(seat, entry, hidden=hidden)
+    return render(
+        request,
+        "portal/judging/ws_sheet.html",
+        {
+            "competition": competition,
+            "seat": seat,
+            "label": entry_label(entry, hidden=hidden),
+            "hidden": hidden,
+            "sheet": sheet,
+            "state": state,
+            "refusal": refusal,
+            "editable": not refusal and state != "submitted",
+            "message": message,
+            "groups": _ws_groups(competition, fields, values, errors or {}),
+            "saved_at": sheet.updated_at if sheet and stored else None,
+            **_urls(seat, entry),
+        },
+    )
+
+
+def _ws_save(seat, entry, inputs: dict[str, str]):
+    """Save what is valid; returns (sheet or None, field errors, refusal)."""
+    try:
+        return marking.save_draft(judge=seat, entry=entry, inputs=inputs), {}, ""
+    except sheets.SheetRefused as refused:
+        errors = refused.field_errors
+        if not errors:
+            return None, {}, str(refused)
+    valid = {code: v for code, v in inputs.items() if code not in errors}
+    if not any(valid.values()):
+        return None, errors, ""
+    try:
+        return marking.save_draft(judge=seat, entry=entry, inputs=valid), errors, ""
+    except sheets.SheetRefused as refused:
+        return None, errors | refused.field_errors, str(refused)
+
+
+def _ws_draft(request, seat, entry, hidden):
+    fields = marking.marking_fields(entry.competition)
+    inputs = _ws_typed(request.POST, fields)
+    refusal = _refusal(seat, entry, hidden=hidden)
+    saved, errors = None, {}
+    if not refusal:
+        saved, errors, refusal = _ws_save(seat, entry, inputs)
+    if request.htmx:
+        return render(
+            request,
+            "portal/judging/_saved.html",
+            {
+                "saved_at": saved.updated_at if saved else None,
+                "errors": errors,
+                "refusal": refusal,
+                "fields": [(f.code, errors.get(f.code, "")) for f in fields],
+            },
+        )
+    if saved is not None and not errors:
+        time = timezone.localtime(saved.updated_at).strftime("%H:%M")
+        messages.success(request, _("Draft saved at %(time)s.") % {"time": time})
+        return redirect("portal:judge_sheet", pk=seat.competition_id, entry_pk=entry.pk)
+    return _ws_render_sheet(
+        request, seat, entry, hidden, typed=inputs, errors=errors, message=refusal
+    )
+
+
+def _ws_submit(request, seat, entry, hidden):
+    fields = marking.marking_fields(entry.competition)
+    inputs = _ws_typed(request.POST, fields)
+    refusal = _refusal(seat, entry, hidden=hidden)
+    back = redirect("portal:judge_sheet", pk=seat.competition_id, entry_pk=entry.pk)
+    if refusal:
+        messages.error(request, refusal)
+        return back
+    if request.POST.get("confirm") != "1":
+        return _ws_check(request, seat, entry, hidden, fields, inputs)
+    try:
+        marking.submit(actor=request.user, judge=seat, entry=entry, inputs=inputs)
+    except sheets.SheetRefused as refused:
+        if refused.field_errors:
+            return _ws_render_sheet(
+                request,
+                seat,
+                entry,
+                hidden,
+                typed=inputs,
+                errors=refused.field_errors,
+                message=str(refused),
+            )
+        messages.warning(request, str(refused))
+    else:
+        messages.success(request, _("Sheet submitted and locked."))
+    return back
+
+
+def _ws_check(request, seat, entry, hidden, fields, inputs):
+    current = _own_sheet(request.user, seat, entry)
+    if current is not None and current.status == Sheet.Status.SUBMITTED:
+        messages.warning(request, _("This sheet is already submitted and locked."))
+        return redirect("portal:judge_sheet", pk=seat.competition_id, entry_pk=entry.pk)
+    saved, errors, refusal = (
+        _ws_save(seat, entry, inputs) if any(inputs.values()) else (None, {}, "")
+    )
+    stored = _ws_stored(saved or _own_sheet(request.user, seat, entry), fields)
+    required = {c.code for c in sheets.criteria_of(entry.competition) if sheets.required(c)}
+    for f in fields:
+        if f.code not in stored and f.code not in errors and f.code in required:
+            errors[f.code] = _("Give a score.")
+    if errors or refusal:
+        return _ws_render_sheet(
+            request,
+            seat,
+            entry,
+            hidden,
+            typed=inputs,
+            errors=errors,
+            message=refusal or _("Some marks are missing or not valid."),
+        )
+    return render(
+        request,
+        "portal/judging/ws_confirm.html",
+        {
+            "competition": entry.competition,
+            "label": entry_label(entry, hidden=hidden),
+            "groups": _ws_groups(entry.competition, fields, stored, {}),
             **_urls(seat, entry),
         },
     )

@@ -70,6 +70,7 @@ def entry_list(request, pk):
 
 
 class EntryExport(XlsxExport):
+    personal_data = "entrants' names and masked ID numbers"
     sheet_name = "entries"
 
     def __init__(self, competition, entries):

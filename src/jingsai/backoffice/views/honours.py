@@ -244,6 +244,8 @@ def category_detail(request, pk):
 class NominationsExport(XlsxExport):
     """A category's nominations the user may see (ID numbers masked)."""
 
+    personal_data = "nominees' names and masked ID numbers"
+
     sheet_name = "nominations"
 
     def __init__(self, rc: RoundCategory, nominations):

@@ -182,6 +182,8 @@ def result_list(request):
 class ResultExport(XlsxExport):
     """The filtered list, one row per result."""
 
+    personal_data = "authors' names"
+
     sheet_name = "innovation results"
     filename = "innovation-results.xlsx"
 

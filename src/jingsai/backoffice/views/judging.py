@@ -47,6 +47,7 @@ from jingsai.judging.models import (
     Stage,
     plain,
 )
+from jingsai.worldskills.domain.store import scheme_of
 
 ASSIGNMENT_PAGE_SIZE = 50
 HUNDRED = Decimal(100)
@@ -108,6 +109,7 @@ def overview(request, pk):
             "weights_off": bool(stages) and weights != HUNDRED,
             "locked": scheme.is_locked(competition),
             "judge_count": PanelJudge.objects.filter(competition=competition).count(),
+            "worldskills": scheme_of(competition),
             "tab": "overview",
         },
     )

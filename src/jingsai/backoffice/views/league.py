@@ -1140,7 +1140,7 @@ def ranking_xlsx(request, pk, period_pk):
     league = _league(request, pk)
     period = _period(league, period_pk)
     _blocks, block = _block_filter(request, league)
-    return RankingExport(league, period, _scores(period, block)).response()
+    return RankingExport(league, period, _scores(period, block)).response(request)
 
 
 @requires(policy.can_browse_competitions)
@@ -1148,7 +1148,7 @@ def standings_xlsx(request, pk, period_pk):
     league = _league(request, pk)
     period = _period(league, period_pk)
     _blocks, block = _block_filter(request, league)
-    return StandingsExport(league, period, _standings(period, block)).response()
+    return StandingsExport(league, period, _standings(period, block)).response(request)
 
 
 # --- checks --------------------------------------------------------------------------

@@ -33,25 +33,27 @@ from jingsai.backoffice.marking_forms import (
     AppealForm,
     CorrectionForm,
     DecisionForm,
+    MarksFieldsMixin,
     MarksImportForm,
     NoticeForm,
     PaperCheckForm,
     PaperSheetForm,
     ReasonForm,
+    mark_field_name,
 )
 from jingsai.backoffice.views import import_reports
 from jingsai.backoffice.views.querystrings import query_without_page
 from jingsai.common.models import AuditEntry
 from jingsai.common.pagination import paginate
 from jingsai.common.spreadsheet_import import XLSX_MIME_IMPORT
-from jingsai.common.spreadsheets import Column, XlsxExport, neutralise
+from jingsai.common.spreadsheets import Column, XlsxExport, neutralise, record_export
 from jingsai.competitions.domain.lifecycle import MoveRefused
 from jingsai.competitions.models import Competition, Entry
 from jingsai.judging.domain import compute, marks_import, panel, publication, results, sheets
 from jingsai.judging.domain.publication import PublicationRefused
 from jingsai.judging.domain.sheets import SheetRefused, units_to_decimal
 from jingsai.judging.domain.workbook_template import workbook_template
-from jingsai.judging.models import Appeal, BlindCode, Judging, Result, Sheet, Stage
+from jingsai.judging.models import Appeal, BlindCode, Judging, Result, Sheet, Stage, plain
 from jingsai.people.models import Role
 from jingsai.public.exhibition import member_names, result_name
 
@@ -289,6 +291,7 @@ def _render_sheet(request, competition, sheet, *, return_form=None, correction_f
             "return_form": return_form or ReasonForm(prefix="return"),
             "correction_form": correction_form
             or CorrectionForm(prefix="correct", criteria=criteria),
+            "has_scaled": any(c.scale for c in criteria),
         },
     )
 
@@ -349,6 +352,22 @@ def sheet_correct(request, pk, sheet_pk):
 # --- paper sheets ----------------------------------------------------------------
 
 
+def _scores_labelled(form: MarksFieldsMixin) -> MarksFieldsMixin:
+    """A criterion scored on a scale (WorldSkills judgement) takes a score 0..scale, not a
+    mark: say so in its label (the input's top is :attr:`Criterion.top_input`)."""
+    for criterion in form.criteria:
+        if criterion.scale:
+            form.fields[mark_field_name(criterion)].label = _(
+                "%(code)s %(name)s (score 0–%(top)s; max mark %(max)s)"
+            ) % {
+                "code": criterion.code,
+                "name": criterion.name,
+                "top": plain(criterion.top_input),
+                "max": criterion.max_text,
+            }
+    return form
+
+
 def _entry_named(competition: Competition, text: str) -> Entry | None:
     """An approved entry by its number or its anonymous code."""
     text = text.strip()
@@ -379,7 +398,9 @@ def _awaiting_check(competition: Competition):
 def paper(request, pk):
     competition = _competition(request, pk, policy.can_manage_judging)
     criteria = sheets.criteria_of(competition)
-    form = PaperSheetForm(request.POST or None, competition=competition, criteria=criteria)
+    form = _scores_labelled(
+        PaperSheetForm(request.POST or None, competition=competition, criteria=criteria)
+    )
     if request.method == "POST" and form.is_valid():
         entry = _entry_named(competition, form.cleaned_data["entry"])
         if entry is None:
@@ -420,7 +441,7 @@ def paper_check(request, pk, sheet_pk):
     competition = _competition(request, pk, policy.can_manage_judging)
     sheet = get_object_or_404(_awaiting_check(competition), pk=sheet_pk)
     criteria = sheets.criteria_of(competition)
-    form = PaperCheckForm(request.POST or None, criteria=criteria)
+    form = _scores_labelled(PaperCheckForm(request.POST or None, criteria=criteria))
     if request.method == "POST" and form.is_valid():
         try:
             sheets.staff_check(actor=request.user, sheet=sheet, values=form.mark_values())
@@ -688,6 +709,7 @@ def results_reopen(request, pk):
 
 
 class ResultsExport(XlsxExport):
+    personal_data = "entrants' names and results"
     sheet_name = "results"
 
     def __init__(self, competition, lines, stages):
@@ -728,7 +750,7 @@ def _all_lines(competition):
 def results_xlsx(request, pk):
     competition = _competition(request, pk, policy.can_read_results)
     lines, stages = _all_lines(competition)
-    return ResultsExport(competition, lines, stages).response()
+    return ResultsExport(competition, lines, stages).response(request)
 
 
 @requires(takes_part_in_judging)
@@ -758,6 +780,12 @@ def results_csv(request, pk):
     writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{competition.code}-results.csv"'
+    record_export(
+        request,
+        filename=f"{competition.code}-results.csv",
+        rows=len(rows),
+        personal_data="entrants' names and results",
+    )
     return response
 
 

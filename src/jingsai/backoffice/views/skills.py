@@ -25,6 +25,7 @@ from jingsai.access import policy
 from jingsai.access.decorators import get_visible_or_404, requires
 from jingsai.backoffice.views import import_reports
 from jingsai.common.spreadsheet_import import XLSX_MIME_IMPORT
+from jingsai.common.spreadsheets import record_export
 from jingsai.people.models import SkillLevel, Worker
 from jingsai.skills.domain import career_pdf, evaluation_import, records
 from jingsai.skills.domain.career import career_of
@@ -220,8 +221,14 @@ def worker_record(request, pk):
 
 
 def record_pdf_response(request, worker: Worker) -> HttpResponse:
-    data = career_pdf.render(
-        career_of(worker), show_id_number=policy.can_see_personal_data(request.user, worker)
+    unmasked = policy.can_see_personal_data(request.user, worker)
+    data = career_pdf.render(career_of(worker), show_id_number=unmasked)
+    record_export(
+        request,
+        filename=f"skills-record-{worker.pk}.pdf",
+        rows=1,
+        personal_data="a worker's record"
+        + (" with his ID number" if unmasked else " (ID number masked)"),
     )
     response = HttpResponse(data, content_type="application/pdf")
     # the file name never carries the name or ID number (it ends up in logs and folders)

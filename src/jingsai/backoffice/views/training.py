@@ -185,6 +185,8 @@ def course_detail(request, pk):
 class HoursExport(XlsxExport):
     """Each visible enrolled worker's hours: per session and in all (ID numbers masked)."""
 
+    personal_data = "workers' names, masked ID numbers and training hours"
+
     sheet_name = "training hours"
     filename = "training-hours.xlsx"
 
@@ -233,7 +235,7 @@ class HoursExport(XlsxExport):
 def course_export(request, pk):
     course = visible_course(request, pk)
     sessions = list(Session.objects.filter(course=course))
-    return HoursExport(course, _hours_rows(request, course), sessions).response()
+    return HoursExport(course, _hours_rows(request, course), sessions).response(request)
 
 
 # --- sessions ----------------------------------------------------------------------

@@ -181,6 +181,8 @@ def worker_delete(request, pk):
 class WorkerExport(XlsxExport):
     """Workers as a spreadsheet; ID numbers and phones are masked in every export."""
 
+    personal_data = "workers' names, masked ID numbers and phones"
+
     sheet_name = "workers"
     filename = "workers.xlsx"
 

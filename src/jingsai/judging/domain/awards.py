@@ -69,6 +69,19 @@ def parse_awards(text: str) -> list[AwardLevel]:
     return levels
 
 
+def awards_text(levels: Sequence[AwardLevel]) -> str:
+    """Levels back as the setting :func:`parse_awards` reads (shares, ``#n``, ``>=x``)."""
+    parts = []
+    for level in levels:
+        if level.places is not None:
+            parts.append(f"{level.name}:#{level.places}")
+        elif level.at_least is not None:
+            parts.append(f"{level.name}:>={level.at_least}")
+        else:
+            parts.append(f"{level.name}:{level.share * 100}%")
+    return ",".join(parts)
+
+
 def bounds(levels: Sequence[AwardLevel], ranked_count: int) -> list[int]:
     """The last rank each level covers."""
     result = []

@@ -28,6 +28,7 @@ class CriterionSpec:
     method: str = aggregation.MEAN
     spread_limit: Decimal | None = None
     scale: int | None = None  # judges score 0..scale; mark = max × score ÷ scale
+    all_or_nothing: bool = False  # the mark is 0 or the maximum (checked on entry)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,16 @@ Sheets (first row = headers; the English names are the canonical ones):
 - ``stages``: ``code``, ``name``, ``weight`` (percent; the weights sum to 100);
 - ``criteria``: ``code``, ``stage``, ``name``, ``max``, ``kind``
   (judgement | measurement), ``aggregation`` (mean | trimmed | median),
-  ``spread`` (may be empty);
+  ``spread`` (may be empty), ``scale`` (may be empty: judges give a whole score
+  0..scale and the mark is max × score ÷ scale, the WorldSkills judgement rule),
+  ``all_or_nothing`` (may be empty; yes: the mark is 0 or the max);
 - ``entries``: ``number``, ``name``, ``organisation``, ``time_seconds`` (may be empty);
 - ``judges``: ``code``, ``name``, ``organisation``;
-- ``marks``: ``entry``, ``judge``, ``criterion``, ``mark``.
+- ``marks``: ``entry``, ``judge``, ``criterion``, ``mark`` (for a criterion with a
+  scale, the judge's score).
+
+:func:`.workbook_export.write_workbook` writes a competition in this layout (the export), so that
+reading it back and importing it gives the same scheme, marks and results.
 
 Every judge is assigned to every entry except where the conflict rule forbids
 it: a judge never marks an entry of his own organisation. Every problem is
@@ -33,17 +39,34 @@ from jingsai.common.spreadsheet_import import cell_text, column_letter
 from jingsai.judging.domain import aggregation, awards
 from jingsai.judging.domain.ranking import TIME
 from jingsai.judging.domain.results import CriterionSpec, EntrySpec, Scheme, StageSpec
-from jingsai.judging.models import MARK_SCALE
+from jingsai.judging.models import MARK_SCALE, plain
 
 SHEETS = {
     "competition": ("field", "value"),
     "stages": ("code", "name", "weight"),
-    "criteria": ("code", "stage", "name", "max", "kind", "aggregation", "spread"),
+    "criteria": (
+        "code",
+        "stage",
+        "name",
+        "max",
+        "kind",
+        "aggregation",
+        "spread",
+        "scale",
+        "all_or_nothing",
+    ),
     "entries": ("number", "name", "organisation", "time_seconds"),
     "judges": ("code", "name", "organisation"),
     "marks": ("entry", "judge", "criterion", "mark"),
 }
-OPTIONAL_COLUMNS = {("criteria", "spread"), ("entries", "time_seconds")}
+OPTIONAL_COLUMNS = {
+    ("criteria", "spread"),
+    ("criteria", "scale"),
+    ("criteria", "all_or_nothing"),
+    ("entries", "time_seconds"),
+}
+YES = {"yes", "y", "true", "1", "是"}
+NO = {"", "no", "n", "false", "0", "否"}
 
 
 @dataclass(frozen=True)
@@ -242,6 +265,41 @@ def read_workbook(source) -> CompetitionWorkbook:
             "criteria", number, letters, values, "spread", minimum=Decimal(0), optional=True
         )
         ok = maximum is not None
+        scale = None
+        scale_raw = values.get("scale")
+        if scale_raw not in (None, ""):
+            try:
+                scale_value = decimal_of(scale_raw)
+            except (InvalidOperation, ValueError):
+                scale_value = None
+            if scale_value is None or scale_value < 1 or scale_value != int(scale_value):
+                r.error(
+                    "criteria",
+                    number,
+                    letters.get("scale", ""),
+                    f"the scale “{cell_text(scale_raw)}” is not a whole number from 1",
+                )
+                ok = False
+            else:
+                scale = int(scale_value)
+        whole = cell_text(values.get("all_or_nothing")).strip().lower()
+        if whole not in YES | NO:
+            r.error(
+                "criteria",
+                number,
+                letters.get("all_or_nothing", ""),
+                f"all_or_nothing “{whole}” is not yes or no",
+            )
+            ok = False
+        all_or_nothing = whole in YES
+        if scale and all_or_nothing:
+            r.error(
+                "criteria",
+                number,
+                letters.get("all_or_nothing", ""),
+                "a criterion with a scale is not all or nothing",
+            )
+            ok = False
         if not code:
             r.error("criteria", number, letters["code"], "the code is missing")
             ok = False
@@ -269,7 +327,17 @@ def read_workbook(source) -> CompetitionWorkbook:
             ok = False
         if ok:
             criteria.append(
-                CriterionSpec(code, stage, cell_text(values["name"]), maximum, kind, method, spread)
+                CriterionSpec(
+                    code,
+                    stage,
+                    cell_text(values["name"]),
+                    maximum,
+                    kind,
+                    method,
+                    spread,
+                    scale,
+                    all_or_nothing,
+                )
             )
     for stage in stages:
         if stage.weight and not any(c.stage == stage.code for c in criteria):
@@ -336,9 +404,27 @@ def read_workbook(source) -> CompetitionWorkbook:
         mark = need_decimal("marks", number, letters, values, "mark")
         if not ok or mark is None:
             continue
-        maximum = criterion_by_code[criterion].max_mark
-        if not Decimal(0) <= mark <= maximum:
+        spec = criterion_by_code[criterion]
+        maximum = spec.max_mark
+        if spec.scale:
+            if not 0 <= mark <= spec.scale or mark != mark.to_integral_value():
+                r.error(
+                    "marks",
+                    number,
+                    letters["mark"],
+                    f"the score {plain(mark)} is not a whole number from 0 to {spec.scale}",
+                )
+                continue
+        elif not Decimal(0) <= mark <= maximum:
             r.error("marks", number, letters["mark"], f"the mark {mark} is outside 0..{maximum}")
+            continue
+        elif spec.all_or_nothing and mark not in (0, maximum):
+            r.error(
+                "marks",
+                number,
+                letters["mark"],
+                f"the mark {plain(mark)} is neither 0 nor {plain(maximum)} (all or nothing)",
+            )
             continue
         if mark * MARK_SCALE != (mark * MARK_SCALE).to_integral_value():
             r.error("marks", number, letters["mark"], f"the mark {mark} has more than 4 decimals")

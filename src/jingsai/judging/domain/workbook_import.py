@@ -24,7 +24,7 @@ from jingsai.common.domain import audit
 from jingsai.common.pinyin import pinyin_initials
 from jingsai.competitions.models import Competition, Entry
 from jingsai.dashboards.domain import participation
-from jingsai.judging.domain import tallies
+from jingsai.judging.domain import awards, tallies
 from jingsai.judging.domain.workbook import CompetitionWorkbook, WorkbookError, WorkbookRefused
 from jingsai.judging.models import (
     MARK_SCALE,
@@ -125,7 +125,7 @@ def import_competition(workbook: CompetitionWorkbook, *, actor: Any = None) -> C
         )
         Judging.objects.create(
             competition=competition,
-            awards=",".join(f"{a.name}:{a.share * 100}%" for a in scheme.award_levels),
+            awards=awards.awards_text(scheme.award_levels),
             min_total=scheme.min_total,
             tiebreak=",".join(scheme.tiebreak),
         )
@@ -149,6 +149,8 @@ def import_competition(workbook: CompetitionWorkbook, *, actor: Any = None) -> C
                 kind=spec.kind,
                 aggregation=spec.method,
                 spread_limit=spec.spread_limit,
+                scale=spec.scale,
+                all_or_nothing=spec.all_or_nothing,
                 order=order,
             )
         organisations = _organisations(

@@ -58,11 +58,13 @@ NOTES = [
     "stages: code, name, weight in percent; the weights add up to 100.",
     "criteria: code, stage (a stage code), name, max (the highest mark), kind (judgement: "
     "each judge marks; measurement: one objective mark), aggregation (mean, trimmed or "
-    "median), spread (flag when judges' marks differ by more than this; may be empty).",
+    "median), spread (flag when judges' marks differ by more than this; may be empty), "
+    "scale (may be empty; e.g. 3: judges give a whole score 0–3 and the mark is max × "
+    "score ÷ 3, the WorldSkills judgement rule), all_or_nothing (yes: the mark is 0 or max).",
     "entries: number, name, organisation, time_seconds (for ties broken by time; may be empty).",
     "judges: code, name, organisation; a judge never marks an entry of his own organisation.",
     "marks: one row per mark — entry number, judge code, criterion code, mark "
-    "(0 to the criterion's max, at most 4 decimals).",
+    "(0 to the criterion's max, at most 4 decimals; for a criterion with a scale, the score).",
     "Columns that may be empty: "
     + ", ".join(f"{sheet}.{column}" for sheet, column in sorted(OPTIONAL_COLUMNS))
     + ".",
