@@ -249,6 +249,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        # every sign-in would be logged; attempts are kept in the database instead
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
@@ -265,3 +267,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 VERBOSE_NAME = _("Jingsai")
+
+# The open API (jingsai.api, /api/v1/): "ninja" serves its documentation page's
+# Swagger UI from its own static files (no CDN), so that page holds under the CSP.
+INSTALLED_APPS += ["ninja", "jingsai.api"]
+NINJA_PAGINATION_PER_PAGE = 25
+NINJA_MAX_PER_PAGE_SIZE = 100

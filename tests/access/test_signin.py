@@ -198,3 +198,13 @@ def test_off_in_the_test_settings_and_on_by_default():
     assert settings.JINGSAI_TWO_FACTOR is False
     source = (settings.BASE_DIR / "settings.py").read_text()
     assert 'env_bool("JINGSAI_TWO_FACTOR", default=True)' in source
+
+
+@override_settings(JINGSAI_TWO_FACTOR=True)
+def test_the_api_answers_json_to_a_session_that_owes_its_second_factor(accounts):
+    client = english(Client())
+    client.force_login(accounts["admin"])
+    answer = client.get("/api/v1/workers")
+    assert answer.status_code == 401
+    assert answer.json()["code"] == "not_authenticated"
+    assert "second factor" in answer.json()["message"]

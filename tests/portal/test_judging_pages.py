@@ -268,10 +268,12 @@ def test_the_demo_judge_can_mark_after_demo_data():
     call_command("demo_data", "--enterprises", "25", "--workers", "200", "--quiet")
     call_command("demo_data", "--if-empty", "--quiet")  # idempotent: nothing more
     user = User.objects.get(username="judge")
-    seat = PanelJudge.objects.get(user=user)
+    # his seats: chief of the blind-marked competition, a judge of the WorldSkills one
+    seat = PanelJudge.objects.get(user=user, is_chief=True)
     competition = seat.competition
-    assert seat.is_chief and competition.status == "judging"
-    assert Competition.objects.filter(judges__isnull=False).distinct().count() == 1
+    assert competition.status == "judging"
+    assert PanelJudge.objects.filter(user=user).count() == 2
+    assert Competition.objects.filter(judges__isnull=False).distinct().count() == 2
     assert [(s.name, int(s.weight)) for s in Stage.objects.filter(competition=competition)] == [
         ("理论", 30),
         ("实操", 70),

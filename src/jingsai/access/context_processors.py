@@ -37,5 +37,7 @@ def navigation(request):
         items.append((_("Accounts"), reverse("backoffice:account_list")))
     if policy.can_read_audit_trail(user):
         items.append((_("Audit trail"), reverse("backoffice:audit_list")))
+    if policy.roles_of(user):  # jingsai.api.tokens.may_use_api
+        items.append((_("API tokens"), reverse("portal:api_tokens")))
     role = policy.primary_role(user)
     return {"nav_items": items, "primary_role": role}

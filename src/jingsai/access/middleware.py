@@ -6,8 +6,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from jingsai.access import signin
 
@@ -32,6 +34,15 @@ class SecondFactorMiddleware:
             return None
         if not signin.needs_second_factor(user):
             return None
+        if request.path.startswith("/api/"):  # the API answers in JSON, never a redirect
+            return JsonResponse(
+                {
+                    "code": "not_authenticated",
+                    "message": _("Confirm your sign-in with your second factor first."),
+                    "detail": [],
+                },
+                status=401,
+            )
         target = "public:two_factor_verify"
         if not signin.confirmed_devices(user):
             target = "public:two_factor_setup"

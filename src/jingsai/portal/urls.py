@@ -73,4 +73,5 @@ urlpatterns = [
         name="assess_self_photos",
     ),
     path("assessments/photos/<int:photo_pk>/", assessor_views.photo, name="assess_photo"),
+    path("tokens/", include("jingsai.portal.token_views")),
 ]

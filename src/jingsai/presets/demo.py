@@ -32,7 +32,7 @@ from jingsai.people.domain import accounts as account_services
 from jingsai.people.domain.bulk import insert_worker_rows
 from jingsai.people.models import Role, RoleGrant, User, Worker
 from jingsai.people.validators import id_check_character
-from jingsai.presets import demo_honours, demo_labour, pudong
+from jingsai.presets import demo_honours, demo_labour, demo_worldskills, pudong
 
 DEMO_PASSWORD = "jingsai-demo-2026"  # noqa: S105 (published demo logins, printed at start)
 
@@ -411,6 +411,7 @@ def generate(
     summary.accounts = ensure_demo_accounts() if with_accounts else []
     summary.competitions = ensure_demo_competitions(year=year)
     summary.competitions += ensure_demo_judging(year=year, seed=seed)
+    summary.competitions += demo_worldskills.ensure_demo_worldskills(year=year, seed=seed)
     if with_accounts:  # the league's inspection team are accounts, made with the demo logins
         summary.competitions += demo_labour.ensure_demo_labour(year=year, seed=seed)
         summary.nominations = demo_honours.ensure_demo_honours(
