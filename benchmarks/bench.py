@@ -259,6 +259,7 @@ def render(results: dict) -> None:
         lines += labour_lines(data.get("labour"))
         lines += certificate_lines(data.get("certificates"))
         lines += dashboard_lines(data.get("dashboard"))
+        lines += sections_lines(data.get("sections"))
         lines.append("")
     (HERE / "results.md").write_text("\n".join(lines))
 
@@ -352,6 +353,66 @@ def dashboard_lines(figures: dict | None) -> list[str]:
     return lines
 
 
+SCOPES = {
+    "everything": "the whole programme",
+    "co-organiser (5 competitions)": "a co-organiser's 5 competitions",
+    "officer (the busiest enterprise)": "an officer's enterprise (the busiest)",
+}
+
+
+def sections_lines(figures: dict | None) -> list[str]:
+    """The whole dashboard and its sections per scope (from bench_sections.py), as rows."""
+    if not figures:
+        return []
+    rows = figures["source_rows"]
+    target = figures["target_p95_ms"]
+    lines = [
+        f"| dashboard sections: data added by bench_sections.py | {rows['results']:,} results, "
+        f"{rows['certificates']:,} certificates, {rows['skill_records']:,} skill-level records, "
+        f"{rows['attendances']:,} attendances, {rows['period_scores']:,} period scores, "
+        f"{rows['innovation_results']:,} innovation results, {rows['nominations']:,} "
+        "nominations | |",
+    ]
+    facts = figures.get("facts") or {}
+    if "worker_facts_rebuild_s" in facts:
+        lines.append(
+            f"| dashboard: certificate, upgrade and attendance facts rebuilt from scratch "
+            f"({facts['certificate_facts']:,} + {facts['upgrade_facts']:,} + "
+            f"{facts['attendance_facts']:,}) | {facts['worker_facts_rebuild_s']} s | |"
+        )
+    for scope, timings in figures["timings"].items():
+        label = SCOPES.get(scope, scope)
+        whole = timings.get("whole dashboard (registry.sections, with participation)")
+        if whole:
+            lines.append(
+                f"| dashboard: **whole dashboard's data**, {label}, {figures.get('runs', 50)} "
+                f"random filter combinations: p95 (median) | {whole['p95_ms']} ms "
+                f"({whole['p50_ms']} ms) | ≤ {target:.0f} ms |"
+            )
+        parts = ", ".join(
+            f"{name} {t['p95_ms']} ({t['p50_ms']})"
+            for name, t in timings.items()
+            if "max_ms" not in t
+        )
+        lines.append(f"| dashboard: by section, {label}: p95 (median) ms | {parts} | |")
+    hooks = figures.get("hooks") or {}
+    if "certificate_hook_ms" in hooks:
+        lines += [
+            f"| dashboard: medal table kept in step when a competition of "
+            f"{hooks['results_of_the_competition']:,} results is re-opened / published | "
+            f"{hooks['medal_refresh_on_reopen_ms']} / {hooks['medal_refresh_on_publish_ms']} ms | |",
+            f"| dashboard: facts kept in step (median): a certificate issued or revoked; a "
+            f"session's attendance ({hooks['attendance_hook_workers']} workers); a worker's "
+            f"employer changed (his facts; his participation with the per-competition facts); "
+            f"an enterprise's {hooks['enterprise_workers']} workers moved; its per-competition "
+            f"facts | {hooks['certificate_hook_ms']}; {hooks['attendance_hook_ms']}; "
+            f"{hooks['worker_facts_hook_ms']}; {hooks['worker_participation_refresh_ms']}; "
+            f"{hooks['enterprise_workers_facts_hook_ms']}; "
+            f"{hooks['competition_facts_enterprise_refresh_ms']} ms | |",
+        ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=10_000)
@@ -368,8 +429,8 @@ def main() -> None:
     }
     if args.pages_only:
         # measured by bench_roster.py, bench_judging.py, bench_labour.py, bench_certificates.py,
-        # bench_dashboard.py
-        for key in ("roster_import", "judging", "labour", "certificates", "dashboard"):
+        # bench_dashboard.py, bench_sections.py
+        for key in ("roster_import", "judging", "labour", "certificates", "dashboard", "sections"):
             if previous.get(key):
                 figures[key] = previous[key]
     figures["pages"] = pages()

@@ -3,7 +3,7 @@ the medal table, labour red flags, certificates and skill levels, training, inno
 results and the 830 round (``jingsai.dashboards.domain.sections.ALL``).
 
 Usage: python benchmarks/bench_sections.py [--runs 50] [--published 20] [--certified 一等奖]
-       [--courses 200] [--sessions 6] [--seats 30]
+       [--courses 200] [--sessions 6] [--seats 30] [--reuse] [--no-write]
 
 The database comes from DATABASE_URL (SQLite under JINGSAI_DATA_DIR when unset) and must
 hold the participation benchmark's data (``bench_dashboard.py``: 10,000 enterprises,
@@ -25,7 +25,15 @@ is timed for ``--runs`` random filter combinations for the whole programme, a
 co-organiser's five competitions and an officer's enterprise; with the participation
 section too when :mod:`jingsai.dashboards.domain.registry` is there (the whole dashboard's
 data). Also timed: the publication hook (a competition of 18,000 results re-opened and
-published again) and the top-enterprise refresh of one enterprise. Prints JSON.
+published again), the top-enterprise refresh of one enterprise, and the hooks that keep
+the per-competition and worker facts in step (a certificate issued or revoked, a session's
+attendance saved, a worker's employer changed, an enterprise's industry changed).
+
+The certificates, skill-level records and attendances are loaded behind the services, so
+their facts are rebuilt from scratch (timed), and so are the per-competition facts when
+the participation benchmark ran before they existed. The figures are merged into
+benchmarks/results.json under results[vendor]["sections"] and rendered into
+benchmarks/results.md (``--no-write``: printed only).
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ import django
 
 django.setup()
 
+import bench  # benchmarks/bench.py: the results files
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -53,9 +62,24 @@ from jingsai.catalogue.models import Brand, Industry, ProgrammeYear, Series, Zon
 from jingsai.certification.models import Certificate
 from jingsai.competitions.domain.services import create_competition
 from jingsai.competitions.models import Competition, Entry, EntryMember
-from jingsai.dashboards.domain import enterprise_tally, medals, sections
+from jingsai.dashboards.domain import (
+    competition_facts,
+    enterprise_tally,
+    medals,
+    participation,
+    participation_section,
+    sections,
+    worker_facts,
+)
 from jingsai.dashboards.domain.base import Filters, Scope
-from jingsai.dashboards.models import AwardTally, EnterpriseTally, MedalCell
+from jingsai.dashboards.models import (
+    AttendanceFact,
+    AwardTally,
+    CertificateFact,
+    CompetitionWorker,
+    EnterpriseTally,
+    MedalCell,
+)
 from jingsai.honours.domain import rounds
 from jingsai.honours.models import Nomination, RoundCategory
 from jingsai.innovation.models import InnovationResult, RewardBand
@@ -401,26 +425,28 @@ def measure(year: ProgrammeYear, runs: int, rng: random.Random) -> dict:
         ),
         "officer (the busiest enterprise)": Scope(enterprise_ids=frozenset({busiest})),
     }
-    try:
-        from jingsai.dashboards.domain import registry
-    except ImportError:  # the participation pages are not there yet
-        registry = None
+    from jingsai.dashboards.domain import registry
+
+    builders = [("participation", participation_section.build)] + [
+        (name_of(build), build) for build in sections.ALL
+    ]
     out: dict = {}
     for scope_name, scope in scopes.items():
-        for build in sections.ALL:  # warm-up
+        for _name, build in builders:  # warm-up
             build(Filters(year=year), scope)
-        per_section: dict[str, list[float]] = {build.__name__: [] for build in sections.ALL}
+        per_section: dict[str, list[float]] = {name: [] for name, _build in builders}
         totals, whole = [], []
         for filters in combos:
             total = 0.0
-            for build in sections.ALL:
+            for name, build in builders[1:]:
                 ms, _section = timed(build, filters, scope)
-                per_section[build.__name__].append(ms)
+                per_section[name].append(ms)
                 total += ms
             totals.append(total)
-            if registry is not None:
-                ms, _all = timed(registry.sections, filters, scope)
-                whole.append(ms)
+            ms, _section = timed(builders[0][1], filters, scope)
+            per_section["participation"].append(ms)
+            ms, _all = timed(registry.sections, filters, scope)
+            whole.append(ms)
         figures = {
             name: {"p50_ms": percentile(t, 0.5), "p95_ms": percentile(t, 0.95)}
             for name, t in per_section.items()
@@ -430,17 +456,24 @@ def measure(year: ProgrammeYear, runs: int, rng: random.Random) -> dict:
             "p95_ms": percentile(totals, 0.95),
             "max_ms": round(max(totals), 1),
         }
-        if whole:
-            figures["whole dashboard (registry.sections, with participation)"] = {
-                "p50_ms": percentile(whole, 0.5),
-                "p95_ms": percentile(whole, 0.95),
-                "max_ms": round(max(whole), 1),
-            }
+        figures[WHOLE] = {
+            "p50_ms": percentile(whole, 0.5),
+            "p95_ms": percentile(whole, 0.95),
+            "max_ms": round(max(whole), 1),
+        }
         out[scope_name] = figures
         log(f"  {scope_name}: sections p50 {figures['all seven sections']['p50_ms']} ms, "
-            f"p95 {figures['all seven sections']['p95_ms']} ms"
-            + (f"; whole dashboard p95 {percentile(whole, 0.95)} ms" if whole else ""))  # fmt: skip
+            f"p95 {figures['all seven sections']['p95_ms']} ms; whole dashboard p50 "
+            f"{percentile(whole, 0.5)} ms, p95 {percentile(whole, 0.95)} ms")  # fmt: skip
     return out
+
+
+WHOLE = "whole dashboard (registry.sections, with participation)"
+
+
+def name_of(build) -> str:
+    """A section builder's name: its function's, or its module's for ``medals.section``."""
+    return build.__module__.rsplit(".", 1)[-1] if build.__name__ == "section" else build.__name__
 
 
 def hooks(year: ProgrammeYear) -> dict:
@@ -474,7 +507,8 @@ def hooks(year: ProgrammeYear) -> dict:
     with transaction.atomic():
         big, _v = timed(enterprise_tally.refresh, [busiest[0]], [year.pk])
         small, _v = timed(enterprise_tally.refresh, [typical[0]], [year.pk])
-    return {
+    facts = fact_hooks(year)
+    return facts | {
         "results_of_the_competition": n,
         "medal_refresh_on_reopen_ms": round(reopen, 1),
         "medal_refresh_on_publish_ms": round(publish, 1),
@@ -483,6 +517,61 @@ def hooks(year: ProgrammeYear) -> dict:
         "enterprise_refresh_typical_ms": round(small, 1),
         "enterprise_refresh_typical_entries": typical[1],
     }
+
+
+def fact_hooks(year: ProgrammeYear) -> dict:
+    """The per-competition and worker facts' hooks on one certificate, one session, one
+    worker and the busiest enterprise (each a median of five calls, in a transaction)."""
+
+    def median(function, *args) -> float:
+        times = []
+        for _ in range(5):
+            with transaction.atomic():
+                ms, _v = timed(function, *args)
+            times.append(ms)
+        return round(sorted(times)[2], 1)
+
+    certificate = CertificateFact.objects.order_by("pk").values_list("pk", flat=True).first()
+    session = AttendanceFact.objects.order_by("session_id").values_list("session_id").first()[0]
+    present = list(
+        AttendanceFact.objects.filter(session_id=session).values_list("worker_id", flat=True)
+    )
+    worker = CertificateFact.objects.order_by("pk").values_list("worker_id", flat=True).first()
+    busiest = (
+        EnterpriseTally.objects.filter(year=year, series=0, brand=0)
+        .order_by("-entries")
+        .values_list("enterprise", flat=True)
+        .first()
+    )
+    employees = list(Worker.objects.filter(employer=busiest).values_list("pk", flat=True))
+    return {
+        "certificate_hook_ms": median(worker_facts.certificates_changed, [certificate]),
+        "attendance_hook_ms": median(worker_facts.attendance_changed, session, present),
+        "attendance_hook_workers": len(present),
+        "worker_facts_hook_ms": median(worker_facts.workers_changed, [worker]),
+        "worker_participation_refresh_ms": median(participation.refresh_workers, [worker]),
+        "enterprise_workers_facts_hook_ms": median(worker_facts.workers_changed, employees),
+        "enterprise_workers": len(employees),
+        "competition_facts_enterprise_refresh_ms": median(
+            competition_facts.refresh_enterprises, [busiest]
+        ),
+    }
+
+
+def rebuild_facts(year: ProgrammeYear) -> dict:
+    """The worker facts of the rows loaded behind the services, and the per-competition
+    facts when the year has none yet: from scratch, timed."""
+    made: dict = {}
+    start = time.perf_counter()
+    with transaction.atomic():
+        made |= worker_facts.rebuild(year)
+    made["worker_facts_rebuild_s"] = round(time.perf_counter() - start, 1)
+    if not CompetitionWorker.objects.filter(competition__year=year).exists():
+        start = time.perf_counter()
+        with transaction.atomic():
+            made |= competition_facts.rebuild(year)
+        made["competition_facts_rebuild_s"] = round(time.perf_counter() - start, 1)
+    return made
 
 
 def main() -> None:
@@ -495,6 +584,10 @@ def main() -> None:
     parser.add_argument("--courses", type=int, default=200)
     parser.add_argument("--sessions", type=int, default=6, help="per course")
     parser.add_argument("--seats", type=int, default=30, help="workers per course")
+    parser.add_argument("--no-write", action="store_true", help="print only; keep results.json")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again: the summaries are built already"
+    )
     args = parser.parse_args()
     from django.core.management import call_command
 
@@ -505,15 +598,18 @@ def main() -> None:
     if not Result.objects.filter(competition__year=year).exists():
         log("loading results, certificates, labour, training, innovation, 830 …")
         report["loaded"] = load(year, args, rng)
-    start = time.perf_counter()
-    report["medal_tally_rows"] = medals.rebuild(year)
-    report["medal_rebuild_s"] = round(time.perf_counter() - start, 1)
-    start = time.perf_counter()
-    report["enterprise_tally_rows"] = enterprise_tally.rebuild(year)
-    report["enterprise_rebuild_s"] = round(time.perf_counter() - start, 1)
+    if not args.reuse:
+        start = time.perf_counter()
+        report["medal_tally_rows"] = medals.rebuild(year)
+        report["medal_rebuild_s"] = round(time.perf_counter() - start, 1)
+        start = time.perf_counter()
+        report["enterprise_tally_rows"] = enterprise_tally.rebuild(year)
+        report["enterprise_rebuild_s"] = round(time.perf_counter() - start, 1)
+        report["facts"] = rebuild_facts(year)
+        log(f"  facts rebuilt: {report['facts']}")
+        log(f"  summaries rebuilt: medals {report['medal_rebuild_s']} s, "
+            f"enterprises {report['enterprise_rebuild_s']} s")  # fmt: skip
     report["medal_cells"] = MedalCell.objects.filter(year=year).count()
-    log(f"  summaries rebuilt: medals {report['medal_rebuild_s']} s, "
-        f"enterprises {report['enterprise_rebuild_s']} s")  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # statistics and the visibility map, as
             connection.ensure_connection()  # autovacuum keeps them in production
@@ -535,7 +631,21 @@ def main() -> None:
     report["timings"] = measure(year, args.runs, rng)
     report["hooks"] = hooks(year)
     report["target_p95_ms"] = TARGET_P95_MS
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    report["runs"] = args.runs
+    if args.no_write:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    results = json.loads(bench.RESULTS.read_text()) if bench.RESULTS.exists() else {}
+    if connection.vendor not in results:
+        sys.exit(
+            f"no {connection.vendor} figures in {bench.RESULTS}: run benchmarks/bench.py first"
+        )
+    if args.reuse:  # the rebuilds' figures are those of the run that made them
+        previous = results[connection.vendor].get("sections") or {}
+        report = {k: v for k, v in previous.items() if k not in report} | report
+    results[connection.vendor]["sections"] = report
+    bench.RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    bench.render(results)
 
 
 if __name__ == "__main__":

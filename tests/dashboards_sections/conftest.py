@@ -14,7 +14,7 @@ from jingsai.certification.domain import issuing
 from jingsai.certification.models import Certificate, CertificationRule
 from jingsai.competitions.domain import lifecycle
 from jingsai.competitions.models import Competition, Entry
-from jingsai.dashboards.domain import enterprise_tally
+from jingsai.dashboards.domain import enterprise_tally, worker_facts
 from jingsai.honours.domain import rounds
 from jingsai.honours.models import Nomination, RoundCategory
 from jingsai.innovation.models import InnovationResult, RewardBand
@@ -251,8 +251,11 @@ def sections_data(busy, world, make_competition):  # noqa: F811 (fixture importe
             narrative="基地",
             eligible=n != 1,
         )
-    # the top-enterprise summary is kept by the participation hook; built here from scratch
+    # the top-enterprise summary is kept by the participation hook; built here from scratch,
+    # and so are the attendance facts (the attendances above are made behind the service)
     enterprise_tally.rebuild()
+    for year in busy["years"]:
+        worker_facts.rebuild(year)
     return busy | {
         "league": league,
         "sites": sites,

@@ -242,3 +242,61 @@ def honours(round_, f: Filters, scope: Scope) -> dict:
         row[2] += n.proposed
         row[3] += n.status == "honoured"
     return dict(out)
+
+
+def participation(f: Filters, scope: Scope) -> dict:
+    """The participation figures of a scope counted row by row (the shape of
+    ``participation_section.counts`` without year and targets): workers (active members
+    of approved entries, in their own industry and zone), enterprises (with an approved
+    entry, in their own) and approved entries (their enterprise's industry, their own zone,
+    level scope and month of registration)."""
+    from django.utils import timezone
+
+    found: dict = {m: defaultdict(lambda: defaultdict(set)) for m in ("workers", "enterprises",
+                                                                       "entries")}  # fmt: skip
+
+    def add(measure, pk, competition, industry, zone, **more) -> None:
+        counted = found[measure]
+        counted["total"][None].add(pk)
+        counted["by_series"][competition.series_id].add(pk)
+        if competition.brand_id:
+            counted["by_brand"][competition.brand_id].add(pk)
+        counted["by_industry"][industry or 0].add(pk)
+        counted["by_zone"][zone or 0].add(pk)
+        for by, value in more.items():
+            counted[by][value].add(pk)
+
+    for m in EntryMember.objects.filter(active=True, entry__status="approved").select_related(
+        "competition", "worker", "entry"
+    ):
+        w = m.worker
+        if not competition_ok(m.competition, f, scope):
+            continue
+        if not in_enterprises(m.entry.enterprise_id, scope):
+            continue
+        if _is(w.industry_id, f.industry) and _is(w.zone_id, f.zone):
+            add("workers", w.pk, m.competition, w.industry_id, w.zone_id)
+    for e in Entry.objects.filter(status="approved").select_related(
+        "competition", "enterprise", "level"
+    ):
+        if not competition_ok(e.competition, f, scope) or not in_enterprises(
+            e.enterprise_id, scope
+        ):
+            continue
+        o = e.enterprise
+        if _is(o.industry_id, f.industry) and _is(o.zone_id, f.zone):
+            add("enterprises", o.pk, e.competition, o.industry_id, o.zone_id)
+        if _is(o.industry_id, f.industry) and _is(e.zone_id, f.zone):
+            local = timezone.localtime(e.created_at)
+            add("entries", e.pk, e.competition, o.industry_id, e.zone_id,
+                by_scope=e.level.scope if e.level_id else "",
+                by_month=local.year * 100 + local.month)  # fmt: skip
+    out: dict = {}
+    for measure, counted in found.items():
+        out[measure] = {
+            by: {k: len(v) for k, v in sorted(values.items(), key=lambda kv: str(kv[0]))}
+            for by, values in counted.items()
+            if by != "total"
+        }
+        out[measure]["total"] = len(counted["total"][None])
+    return out

@@ -287,3 +287,187 @@ class MedalCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year_id} {self.series}/{self.brand}/{self.enterprise}: {self.n}"
+
+
+# --- per-competition facts: a co-organiser's scope (competition_facts.py) ---------------
+
+
+class CompetitionWorker(models.Model):
+    """A worker taking part in a competition: an active member of one of its approved
+    entries (at most one, see ``EntryMember``), with his industry and zone (the copies on
+    :class:`~jingsai.people.models.Worker`) and his employer (``enterprise``). A co-organiser's
+    distinct workers are counted from these rows of his competitions
+    (:mod:`jingsai.dashboards.domain.competition_facts`)."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+", db_index=False)
+    enterprise = models.PositiveIntegerField(default=0)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "worker"], name="dashboard_competition_worker"
+            )
+        ]
+        indexes = [
+            # covering: a scope's rows are read from the index alone
+            models.Index(
+                fields=["competition", "zone", "industry", "worker", "enterprise"],
+                name="dashboard_cw_read_idx",
+            ),
+            models.Index(fields=["worker", "competition"], name="dashboard_cw_worker_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}: worker {self.worker_id}"
+
+
+class CompetitionEnterprise(models.Model):
+    """An enterprise taking part in a competition: its approved entries there, with its
+    industry and zone (the organisation's)."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    enterprise = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "enterprise"], name="dashboard_competition_enterprise"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["competition", "zone", "industry", "enterprise", "entries"],
+                name="dashboard_ce_read_idx",
+            ),
+            models.Index(fields=["enterprise", "competition"], name="dashboard_ce_enterprise_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}: enterprise {self.enterprise_id}"
+
+
+class CompetitionCell(models.Model):
+    """Approved entries of one competition per industry (its enterprise's), zone (its
+    own), and level scope (``ENTRIES``, month 0) or month of registration
+    (``ENTRIES_BY_MONTH``, scope ""): counts that add up over a set of competitions."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    measure = models.PositiveSmallIntegerField(choices=Cell.Measure.choices)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    scope = models.CharField(max_length=20, blank=True, default="")
+    month = models.PositiveIntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "measure", "industry", "zone", "scope", "month"],
+                name="dashboard_competition_cell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition_id} {self.get_measure_display()}: {self.n}"
+
+
+# --- the worker's industry, zone and employer beside what is counted of him -------------
+# (worker_facts.py): certificates, skill-level upgrades and training attendance are
+# narrowed by the *worker's* industry and zone, and an officer's by his employer; read
+# from these small rows, found through their competition or session, no row is joined to
+# its worker.
+
+
+class CertificateFact(models.Model):
+    """A competition's certificate held by a worker, as the dashboard counts it."""
+
+    certificate = models.OneToOneField(
+        "certification.Certificate", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    employer = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["competition", "zone", "industry", "status", "employer"],
+                name="dashboard_cf_read_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"certificate {self.certificate_id}: {self.status}"
+
+
+class UpgradeFact(models.Model):
+    """A skill-level record in force that a competition brought (source ``competition``)."""
+
+    record = models.OneToOneField(
+        "skills.SkillRecord", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    employer = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["competition", "zone", "industry", "level", "employer"],
+                name="dashboard_uf_read_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id}: level {self.level}"
+
+
+class AttendanceFact(models.Model):
+    """A worker present at a training session, with his hours."""
+
+    attendance = models.OneToOneField(
+        "training.Attendance", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session = models.ForeignKey(
+        "training.Session", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    employer = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["session", "zone", "industry", "employer", "worker", "hours"],
+                name="dashboard_af_read_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"attendance {self.attendance_id}: {self.hours} h"

@@ -143,6 +143,9 @@ def _revoke(*, actor: Any, certificate: Certificate, reason: str, by_hand: bool 
     certificate.revoke_reason = reason[:300]
     certificate.revoked_by_hand = by_hand
     certificate.save(update_fields=["status", "revoked_at", "revoke_reason", "revoked_by_hand"])
+    from jingsai.dashboards.domain import worker_facts
+
+    worker_facts.certificates_changed([certificate.pk])  # the dashboard's copy, same transaction
     if certificate.skill_record_id:
         record = SkillRecord.objects.filter(pk=certificate.skill_record_id).first()
         if record is not None:
@@ -155,7 +158,11 @@ def _create(fields: dict, year: int) -> Certificate:
         number = new_number(year)
         try:
             with transaction.atomic():
-                return Certificate.objects.create(number=number, **fields)
+                certificate = Certificate.objects.create(number=number, **fields)
+                from jingsai.dashboards.domain import worker_facts
+
+                worker_facts.certificates_changed([certificate.pk])  # the dashboard's copy
+                return certificate
         except IntegrityError:
             if not Certificate.objects.filter(number=number).exists():
                 raise  # another constraint: not a collision

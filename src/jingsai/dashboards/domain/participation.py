@@ -9,6 +9,12 @@
   or enterprises whose industry or zone changed (all years unless given).
 - :func:`rebuild`: a year (or every year) from scratch, set-based.
 
+Each of them also keeps the per-competition facts of a co-organiser's dashboard in step
+(:mod:`jingsai.dashboards.domain.competition_facts`: workers and enterprises per
+competition, entries per competition), in the same transaction and after the workers and
+enterprises are locked; :func:`rebuild` rebuilds them, and the certificate, skill-level
+and attendance facts (:mod:`jingsai.dashboards.domain.worker_facts`), with the year.
+
 All of it is set-based in chunks: a few queries per thousand entries, never
 one per row.
 
@@ -58,7 +64,7 @@ from django.utils import timezone
 
 from jingsai.catalogue.models import ProgrammeYear
 from jingsai.competitions.models import Competition, Entry, EntryMember
-from jingsai.dashboards.domain import enterprise_tally
+from jingsai.dashboards.domain import competition_facts, enterprise_tally, worker_facts
 from jingsai.dashboards.models import (
     MAX_BITS,
     Cell,
@@ -146,8 +152,11 @@ def _tag_classes(bits: dict[tuple[int, int], int]):
 
 
 def _apply(deltas: Counter) -> None:
-    """Add ``deltas`` to the cells, one upsert each, in key order (no deadlocks)."""
-    rows = [(*key, d) for key, d in sorted(deltas.items()) if d]
+    """Add ``deltas`` to the cells, one upsert each, in key order (no deadlocks); those
+    keyed with :data:`competition_facts.MARK` to the competition cells."""
+    mine = {k: d for k, d in deltas.items() if k[0] != competition_facts.MARK}
+    competition_facts.apply({k: d for k, d in deltas.items() if k[0] == competition_facts.MARK})
+    rows = [(*key, d) for key, d in sorted(mine.items()) if d]
     if not rows:
         return
     table = connection.ops.quote_name(Cell._meta.db_table)
@@ -185,11 +194,13 @@ def _month(moment) -> int:
     return local.year * 100 + local.month
 
 
-def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, set]:
-    """Entry facts of these entries; returns their (members, enterprises, years)."""
+def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, set, set]:
+    """Entry facts of these entries (and their competitions' cells); returns their
+    (members, enterprises, years, competitions)."""
     workers: set[int] = set()
     enterprises: set[int] = set()
     years: set[int] = set()
+    competitions: set[int] = set()
     for chunk in batched(sorted(set(entry_ids)), CHUNK):
         old = {
             row[0]: row[1:]
@@ -198,11 +209,25 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
             )
         }
         new = {}
-        for pk, year, series, brand, industry, zone, scope, created, enterprise, status in (
+        competition_of = {}
+        for (
+            pk,
+            competition,
+            year,
+            series,
+            brand,
+            industry,
+            zone,
+            scope,
+            created,
+            enterprise,
+            status,
+        ) in (
             Entry.objects.filter(pk__in=chunk)
             .order_by()
             .values_list(
                 "pk",
+                "competition_id",
                 "competition__year_id",
                 "competition__series_id",
                 "competition__brand_id",
@@ -214,6 +239,7 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
                 "status",
             )
         ):
+            competition_of[pk] = competition
             years.add(year)
             enterprises.add(enterprise)
             if status == APPROVED:
@@ -233,8 +259,10 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
         for pk in changed:
             if pk in old:
                 _count_entry(deltas, old[pk], -1)
+                competition_facts.count_entry(deltas, competition_of[pk], old[pk], -1)
             if pk in new:
                 _count_entry(deltas, new[pk], +1)
+                competition_facts.count_entry(deltas, competition_of[pk], new[pk], +1)
         if changed:
             EntryFact.objects.filter(entry_id__in=[pk for pk in changed if pk in old]).delete()
             EntryFact.objects.bulk_create(
@@ -254,7 +282,8 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
         workers.update(
             EntryMember.objects.filter(entry_id__in=chunk).values_list("worker_id", flat=True)
         )
-    return workers, enterprises, years
+        competitions.update(competition_of.values())
+    return workers, enterprises, years, competitions
 
 
 def _refresh_people(
@@ -386,6 +415,13 @@ def refresh_workers(
         )
         if own:
             _apply(deltas)
+            competition_facts.refresh_workers(worker_ids, _competitions_of(year_ids))
+
+
+def _competitions_of(year_ids: Iterable[int] | None) -> list[int] | None:
+    if year_ids is None:
+        return None
+    return list(Competition.objects.filter(year_id__in=list(year_ids)).values_list("pk", flat=True))
 
 
 def refresh_enterprises(
@@ -416,6 +452,7 @@ def refresh_enterprises(
         )
         if own:
             _apply(deltas)
+            competition_facts.refresh_enterprises(enterprise_ids, _competitions_of(year_ids))
             from jingsai.dashboards.domain import medals
 
             medals.enterprises_changed(enterprise_ids)
@@ -446,11 +483,14 @@ def entries_changed(entry_ids: Iterable[int], *, worker_ids: Iterable[int] = ())
         return
     with transaction.atomic():
         deltas: Counter = Counter()
-        workers, enterprises, years = _refresh_entries(entry_ids, deltas)
+        workers, enterprises, years, competitions = _refresh_entries(entry_ids, deltas)
         workers |= set(worker_ids)
         refresh_workers(workers, years, deltas=deltas)
         refresh_enterprises(enterprises, years, deltas=deltas)
         _apply(deltas)
+        # the workers and enterprises are locked now (in id order, above)
+        competition_facts.refresh_workers(workers, competitions)
+        competition_facts.refresh_enterprises(enterprises, competitions)
         enterprise_tally.refresh(enterprises | enterprise_tally.employers_of(workers), years)
 
 
@@ -474,6 +514,8 @@ def rebuild(year: ProgrammeYear | None = None) -> dict[str, int]:
     for one in years:
         with transaction.atomic():
             counts += _rebuild_year(one)
+            counts += competition_facts.rebuild(one)
+            counts += worker_facts.rebuild(one)
             counts["enterprise_tallies"] += enterprise_tally.rebuild(one)
     return dict(counts)
 

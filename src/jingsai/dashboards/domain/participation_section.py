@@ -6,14 +6,16 @@ Two ways to count, one definition (see :mod:`jingsai.dashboards.models`):
 
 - the whole programme (``Scope.everything``) reads the cells, whatever the number of
   entries (:func:`jingsai.dashboards.domain.figures.figures`);
-- a limited scope (a co-organiser's competitions, an officer's enterprises) cannot be
-  read from the cells, which are not split per organiser: :func:`scoped_counts` makes the
-  scope's own cells in memory from three grouped queries over the source tables limited
-  to the scope, then sums them as the stored ones are summed. Such scopes are small (one
-  enterprise: a few hundred entries, tens of milliseconds); a co-organiser of several
-  large competitions reads every one of their entries (about 0.4 s per 20,000 entries on
-  the benchmark data set, cold, on PostgreSQL) — a per-competition summary would be the
-  next step if that is too slow.
+- a co-organiser's competitions cannot be read from the cells, which are not split per
+  competition: :func:`competition_counts` reads the per-competition facts
+  (:mod:`~jingsai.dashboards.domain.competition_facts`: one small row per worker or
+  enterprise taking part in a competition, and entry counts per competition), makes the
+  scope's own cells in memory from three grouped queries over the rows of its
+  competitions, then sums them as the stored ones are summed;
+- an officer's enterprises: :func:`scoped_counts` makes the scope's cells the same way
+  from the source tables limited to the scope (one enterprise: a few hundred entries,
+  tens of milliseconds). It counts any scope, and the tests check the other two paths
+  against it and against direct counts.
 
 Both give the same dictionary (``figures()``'s shape) and agree on every definition: a
 worker counts when he is an active member of an approved entry of the year's
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -41,8 +44,8 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
 from jingsai.catalogue.models import Brand, Industry, Series, Zone
-from jingsai.competitions.models import CompetitionLevel, Entry, EntryMember
-from jingsai.dashboards.domain import compare
+from jingsai.competitions.models import Competition, CompetitionLevel, Entry, EntryMember
+from jingsai.dashboards.domain import compare, competition_facts
 from jingsai.dashboards.domain.base import Chart, Filters, Scope, Section, Table
 from jingsai.dashboards.domain.base import Series as ChartSeries
 from jingsai.dashboards.domain.figures import (
@@ -53,6 +56,7 @@ from jingsai.dashboards.domain.figures import (
     figures,
 )
 from jingsai.dashboards.domain.participation import _bits, _classes, _tag_classes
+from jingsai.dashboards.models import CompetitionEnterprise, CompetitionWorker
 
 KEY = "participation"
 APPROVED = Entry.Status.APPROVED
@@ -91,9 +95,14 @@ FIELDS = {
 
 
 def counts(filters: Filters, scope: Scope) -> dict:
-    """The participation figures for this reader: from the cells for everything, else
-    counted over the scope (same shape as :func:`~jingsai.dashboards.domain.figures.figures`)."""
-    return figures(filters) if scope.everything else scoped_counts(filters, scope)
+    """The participation figures for this reader: from the cells for everything, from the
+    per-competition facts for a co-organiser's competitions, else counted over the scope
+    (same shape as :func:`~jingsai.dashboards.domain.figures.figures`)."""
+    if scope.everything:
+        return figures(filters)
+    if scope.enterprise_ids is None:
+        return competition_counts(filters, scope)
+    return scoped_counts(filters, scope)
 
 
 def source_rows(measure: str, filters: Filters, scope: Scope) -> QuerySet:
@@ -162,6 +171,70 @@ def _people(measure: str, filters: Filters, scope: Scope, bits) -> list[tuple]:
         return cursor.fetchall()
 
 
+def competition_counts(filters: Filters, scope: Scope) -> dict:
+    """The figures of a set of competitions (``scope.competition_ids``), from the
+    per-competition facts (:mod:`~jingsai.dashboards.domain.competition_facts`): the
+    scope's own cells are made in memory from a few hundred grouped rows, then summed as
+    :func:`scoped_counts` sums them. Same definitions, same result, without reading the
+    competitions' entries."""
+    found = Competition.objects.filter(
+        year=filters.year, pk__in=sorted(scope.competition_ids or ())
+    ).order_by()
+    if filters.series is not None:
+        found = found.filter(series_id=filters.series)
+    if filters.brand is not None:
+        found = found.filter(brand_id=filters.brand)
+    pairs = {pk: (s, b or 0) for pk, s, b in found.values_list("pk", "series_id", "brand_id")}
+    cells: Counter = Counter()
+    if len(pairs) <= competition_facts.MAX_OWN_BITS:
+        # a bit per competition: the classes of a mask are those of its competitions'
+        bit_of = {pk: 1 << i for i, pk in enumerate(sorted(pairs))}
+        pair_of = {bit_of[pk]: pair for pk, pair in pairs.items()}
+
+        @lru_cache(maxsize=4096)
+        def classes(mask: int) -> frozenset[tuple[int, int]]:
+            taken = []
+            while mask:
+                low = mask & -mask
+                taken.append(pair_of[low])
+                mask ^= low
+            return frozenset(_classes(taken))
+
+    else:  # more competitions than bits: their (series, brand) pairs' bits
+        bits = _bits()
+        classes = _tag_classes(bits)
+        bit_of = {pk: bits.get(pair, 0) for pk, pair in pairs.items()}
+    for model, key, code in (
+        (CompetitionWorker, "worker_id", WORKERS),
+        (CompetitionEnterprise, "enterprise_id", ENTERPRISES),
+    ):
+        for mask, industry, zone, n in competition_facts.people(model, key, bit_of, filters):
+            for s, b in classes(int(mask or 0)):
+                cells[(code, s, b, industry, zone, "", 0)] += n
+    for competition, measure, industry, zone, level, month, n in competition_facts.entries(
+        pairs, filters
+    ):
+        for s, b in _classes([pairs[competition]]):
+            cells[(measure, s, b, industry, zone, level, month)] += n
+    return _figures_of([Cell(*key, n) for key, n in cells.items()], filters)
+
+
+def _figures_of(rows: list[Cell], filters: Filters) -> dict:
+    entries_figures = _sum_cells(rows, filters, ENTRIES, ("industry", "zone", "scope"))
+    months = _own(rows, filters, ENTRIES_BY_MONTH)
+    entries_figures["by_month"] = _sums(months, "month")
+    return {
+        "year": filters.year.year,
+        "targets": {
+            "enterprises": filters.year.target_enterprises,
+            "workers": filters.year.target_workers,
+        },
+        "enterprises": _sum_cells(rows, filters, ENTERPRISES, ("industry", "zone")),
+        "workers": _sum_cells(rows, filters, WORKERS, ("industry", "zone")),
+        "entries": entries_figures,
+    }
+
+
 def scoped_counts(filters: Filters, scope: Scope) -> dict:
     """The figures counted over the source tables limited to ``scope``: the scope's own
     cells are made in memory from three grouped queries (the same classes as
@@ -193,20 +266,7 @@ def scoped_counts(filters: Filters, scope: Scope) -> dict:
         for s, b in _classes([(series, brand)]):
             cells[(ENTRIES, s, b, industry, zone, level, 0)] += n
             cells[(ENTRIES_BY_MONTH, s, b, industry, zone, "", month)] += n
-    rows = [Cell(*key, n) for key, n in cells.items()]
-    entries_figures = _sum_cells(rows, filters, ENTRIES, ("industry", "zone", "scope"))
-    months = _own(rows, filters, ENTRIES_BY_MONTH)
-    entries_figures["by_month"] = _sums(months, "month")
-    return {
-        "year": filters.year.year,
-        "targets": {
-            "enterprises": filters.year.target_enterprises,
-            "workers": filters.year.target_workers,
-        },
-        "enterprises": _sum_cells(rows, filters, ENTERPRISES, ("industry", "zone")),
-        "workers": _sum_cells(rows, filters, WORKERS, ("industry", "zone")),
-        "entries": entries_figures,
-    }
+    return _figures_of([Cell(*key, n) for key, n in cells.items()], filters)
 
 
 class Cell(NamedTuple):

@@ -38,15 +38,14 @@ How the scope applies
     results or places or made by them.
 
 Speed
-    The two figures that would read hundreds of thousands of rows for the whole programme
-    read small summary tables: the top enterprises (:mod:`.enterprise_tally`) and the
-    medal table (:mod:`.medals`). The others are a few grouped counts each, over the
-    year's rows found through their competition or session (a list of the year's
-    competition ids, not a subquery, so that both planners use that index). Their cost
-    grows with the year's certificates, skill-level records and attendances, above all
-    when narrowed by industry or zone, which are the worker's: each counted row is then
-    checked against its worker (see :func:`unindexed`). ``benchmarks/bench_sections.py``
-    measures them at Pudong scale.
+    The figures that would read hundreds of thousands of rows read small summary tables:
+    the top enterprises (:mod:`.enterprise_tally`; for a co-organiser the per-competition
+    facts of :mod:`.competition_facts`) and the medal table (:mod:`.medals`).
+    Certificates, skill-level upgrades and training are counted from their facts
+    (:mod:`.worker_facts`), which carry the worker's industry, zone and employer: grouped
+    counts over small rows found through their competition or session (a list of the
+    year's competition ids, not a subquery, so that both planners use that index), never
+    joined to the worker. ``benchmarks/bench_sections.py`` measures them at Pudong scale.
 """
 
 from __future__ import annotations
@@ -57,9 +56,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -70,17 +67,24 @@ from django.utils.translation import gettext as _
 from jingsai.catalogue.models import Series, Zone
 from jingsai.certification.models import Certificate
 from jingsai.competitions.models import Competition, Entry, EntryMember
-from jingsai.dashboards.domain import enterprise_tally, medals
+from jingsai.dashboards.domain import competition_facts, enterprise_tally, medals
 from jingsai.dashboards.domain.base import Chart, Filters, Scope, Section, Table
 from jingsai.dashboards.domain.base import Series as ChartSeries
-from jingsai.dashboards.models import TagBit, WorkerYear
+from jingsai.dashboards.models import (
+    AttendanceFact,
+    CertificateFact,
+    CompetitionWorker,
+    TagBit,
+    UpgradeFact,
+    WorkerYear,
+)
 from jingsai.honours.models import Nomination, Round, RoundCategory
 from jingsai.innovation.models import InnovationResult, RewardBand
 from jingsai.labour.models import Block, Participant, Period, PeriodScore
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import SkillLevel, Worker
 from jingsai.skills.models import SkillRecord
-from jingsai.training.models import Attendance, Course, Session
+from jingsai.training.models import Course, Session
 
 APPROVED = Entry.Status.APPROVED
 TOP = 10
@@ -116,14 +120,6 @@ def place(filters: Filters, industry: str, zone: str) -> Q:
         if value is not None:
             q &= Q(**{name: value}) if value else Q(**{f"{name.removesuffix('_id')}__isnull": True})
     return q
-
-
-def unindexed(field: str) -> ExpressionWrapper:
-    """``field + 0``: the same value, but no index of it is used. A filter on it is then
-    checked on the rows found through the query's other conditions (the year's
-    competitions or sessions), instead of SQLite driving the query from, say, the 90,000
-    workers of a zone and probing each one's rows."""
-    return ExpressionWrapper(F(field) + 0, output_field=IntegerField())
 
 
 def organisations_in_place(filters: Filters) -> QuerySet | None:
@@ -178,28 +174,12 @@ def _hours(value) -> Decimal:
 
 
 def _scoped_participation(filters: Filters, scope: Scope) -> dict[int, list[int]]:
-    """Enterprise → [workers, entries] counted over the scope's competitions: its approved
-    entries and their active members (registration takes only the enterprise's own
-    workers, so they are its workers taking part). Both are grouped over the
-    competitions' own indexes; the enterprises' industry and zone are checked after."""
-    comps = competition_ids(filters, scope)
-    counts: dict[int, list[int]] = {}
-    for enterprise, n in (
-        Entry.objects.filter(status=APPROVED, competition_id__in=comps)
-        .order_by()
-        .values("enterprise_id")
-        .annotate(n=Count("id"))
-        .values_list("enterprise_id", "n")
-    ):
-        counts[enterprise] = [0, n]
-    for enterprise, n in (
-        EntryMember.objects.filter(active=True, competition_id__in=comps, entry__status=APPROVED)
-        .order_by()
-        .values("entry__enterprise_id")
-        .annotate(n=Count("worker_id", distinct=True))
-        .values_list("entry__enterprise_id", "n")
-    ):
-        counts.setdefault(enterprise, [0, 0])[0] = n
+    """Enterprise → [workers, entries] counted over the scope's competitions: its
+    employees among the active members of approved entries, and its approved entries, as
+    the year's tally counts them (:mod:`.enterprise_tally`). Both are read from the
+    per-competition facts (:mod:`.competition_facts`); the enterprises' industry and zone
+    are checked after."""
+    counts = competition_facts.by_enterprise(competition_ids(filters, scope))
     orgs = organisations_in_place(filters)
     if orgs is not None:
         inside = set(orgs.values_list("pk", flat=True))
@@ -385,11 +365,8 @@ def _drill_top(key: str, what: str, pk: int, filters: Filters, scope: Scope) -> 
             workers = Worker.objects.filter(pk__in=facts.values("worker_id"))
         else:
             workers = Worker.objects.filter(
-                pk__in=EntryMember.objects.filter(
-                    active=True,
-                    entry__status=APPROVED,
-                    competition_id__in=competition_ids(filters, scope),
-                    entry__enterprise_id=pk,
+                pk__in=CompetitionWorker.objects.filter(
+                    competition_id__in=competition_ids(filters, scope), enterprise=pk
                 ).values("worker_id")
             )
         return _worker_table(key, _("Workers taking part: %(title)s") % {"title": title}, workers)
@@ -580,44 +557,44 @@ def _drill_labour(key: str, what: str, pk: int, filters: Filters, scope: Scope) 
 # --- 4. certificates and skill levels ---------------------------------------------------
 
 
-def _workers_of_scope(found: QuerySet, filters: Filters, scope: Scope) -> QuerySet:
-    """Narrow rows with a ``worker_id`` to the filters' industry and zone (the worker's) and
-    to an officer's enterprises (their employees)."""
+def _facts_in_place(found: QuerySet, filters: Filters, scope: Scope) -> QuerySet:
+    """Narrow worker facts (:mod:`.worker_facts`) to the filters' industry and zone (the
+    worker's copies, 0: none) and to an officer's enterprises (the worker's employer)."""
+    if filters.industry is not None:
+        found = found.filter(industry=filters.industry)
+    if filters.zone is not None:
+        found = found.filter(zone=filters.zone)
     ids = _enterprises(scope)
-    if ids is not None:  # an officer's few enterprises: from their workers
-        return found.filter(
-            place(filters, "worker__industry_id", "worker__zone_id"), worker__employer_id__in=ids
-        )
-    if filters.industry is None and filters.zone is None:
-        return found
-    # Both databases would otherwise start from the (up to 100,000) workers of a zone or an
-    # industry: SQLite probing each one's rows, PostgreSQL reading them all into a hash.
-    # The rows are found through their competition or session instead, and each is checked
-    # against its worker (see :func:`unindexed`).
-    for value, name in ((filters.industry, "industry_id"), (filters.zone, "zone_id")):
-        if value:
-            found = found.alias(**{f"worker_{name}": unindexed(f"worker__{name}")}).filter(
-                **{f"worker_{name}": value}
-            )
-        elif value is not None:
-            found = found.filter(**{f"worker__{name.removesuffix('_id')}__isnull": True})
+    if ids is not None:
+        found = found.filter(employer__in=ids)
     return found
 
 
-def _certificates(filters: Filters, scope: Scope) -> QuerySet[Certificate]:
-    found = Certificate.objects.filter(
+def _certificate_facts(filters: Filters, scope: Scope) -> QuerySet[CertificateFact]:
+    found = CertificateFact.objects.filter(
         competition_id__in=competition_ids(filters, scope)
     ).order_by()
-    return _workers_of_scope(found, filters, scope)
+    return _facts_in_place(found, filters, scope)
+
+
+def _upgrade_facts(filters: Filters, scope: Scope) -> QuerySet[UpgradeFact]:
+    found = UpgradeFact.objects.filter(
+        competition_id__in=competition_ids(filters, scope)
+    ).order_by()
+    return _facts_in_place(found, filters, scope)
+
+
+def _certificates(filters: Filters, scope: Scope) -> QuerySet[Certificate]:
+    """The certificates counted: those whose facts the section counts."""
+    return Certificate.objects.filter(
+        pk__in=_certificate_facts(filters, scope).values("certificate_id")
+    ).order_by()
 
 
 def _upgrades(filters: Filters, scope: Scope) -> QuerySet[SkillRecord]:
-    found = SkillRecord.objects.filter(
-        source=SkillRecord.Source.COMPETITION,
-        revoked_at__isnull=True,
-        competition_id__in=competition_ids(filters, scope),
+    return SkillRecord.objects.filter(
+        pk__in=_upgrade_facts(filters, scope).values("record_id")
     ).order_by()
-    return _workers_of_scope(found, filters, scope)
 
 
 def certificates(filters: Filters, scope: Scope) -> Section:
@@ -625,18 +602,18 @@ def certificates(filters: Filters, scope: Scope) -> Section:
     # and level); series, totals and the table are summed from them
     issued: dict[int, dict[str, int]] = {}
     for competition, status, n in (
-        _certificates(filters, scope)
+        _certificate_facts(filters, scope)
         .values("competition_id", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .values_list("competition_id", "status", "n")
     ):
         issued.setdefault(competition, {})[status] = n
-    records = _upgrades(filters, scope)
+    records = _upgrade_facts(filters, scope)
     upgrades: dict[int, int] = {}
     by_level: dict[int, int] = {}
     for competition, level, n in (
         records.values("competition_id", "level")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .values_list("competition_id", "level", "n")
     ):
         upgrades[competition] = upgrades.get(competition, 0) + n
@@ -775,11 +752,12 @@ def _sessions(filters: Filters, scope: Scope) -> QuerySet[Session]:
     return found
 
 
-def _attendance(filters: Filters, scope: Scope) -> QuerySet[Attendance]:
-    found = Attendance.objects.filter(
-        present=True, session_id__in=_sessions(filters, scope).values("pk")
+def _attendance(filters: Filters, scope: Scope) -> QuerySet[AttendanceFact]:
+    """The attendances counted (workers present), as facts with the worker's copies."""
+    found = AttendanceFact.objects.filter(
+        session_id__in=_sessions(filters, scope).values("pk")
     ).order_by()
-    return _workers_of_scope(found, filters, scope)
+    return _facts_in_place(found, filters, scope)
 
 
 def training(filters: Filters, scope: Scope) -> Section:
@@ -801,15 +779,12 @@ def training(filters: Filters, scope: Scope) -> Section:
         row = per_course.setdefault(course, [Decimal(0), 0])
         row[0] += Decimal(h or 0)
         row[1] += 1
-    # workers trained by zone: the distinct workers first, then their zones
-    by_zone = {
-        (zone or 0): n
-        for zone, n in Worker.objects.filter(pk__in=attended.values("worker_id"))
-        .order_by()
-        .values("zone_id")
-        .annotate(n=Count("id"))
-        .values_list("zone_id", "n")
-    }
+    # workers trained by zone (each worker's facts carry his one zone)
+    by_zone = dict(
+        attended.values("zone")
+        .annotate(n=Count("worker_id", distinct=True))
+        .values_list("zone", "n")
+    )
     top = sorted(per_course, key=lambda c: (-per_course[c][0], c))[:COURSES_SHOWN]
     workers_of = dict(
         attended.filter(session__course_id__in=top)
@@ -869,12 +844,7 @@ def training(filters: Filters, scope: Scope) -> Section:
 def _drill_training(key, what, value, filters: Filters, scope: Scope) -> Table | None:
     if what != "zone" or (value and not Zone.objects.filter(pk=value).exists()):
         return None
-    attended = _attendance(filters, scope)
-    attended = (
-        attended.filter(worker__zone_id=value)
-        if value
-        else attended.filter(worker__zone__isnull=True)
-    )
+    attended = _attendance(filters, scope).filter(zone=value)
     workers = (
         attended.values("worker_id", "worker__name", "worker__id_number", "worker__employer__name")
         .annotate(hours=Sum("hours"), sessions=Count("session_id"))

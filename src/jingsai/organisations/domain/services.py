@@ -35,7 +35,7 @@ def update_organisation(
 ) -> Organisation:
     """Change an organisation; its workers' zone and industry follow in the same transaction,
     and so do the dashboard's participation counts of it, its entries and its workers."""
-    from jingsai.dashboards.domain import participation
+    from jingsai.dashboards.domain import participation, worker_facts
     from jingsai.people.models import Worker
 
     with transaction.atomic():
@@ -61,4 +61,7 @@ def update_organisation(
             participation.refresh_enterprises([organisation.pk])
         if moved:
             participation.refresh_workers(participation.workers_of(organisation.pk))
+            worker_facts.workers_changed(
+                Worker.objects.filter(employer=organisation).values_list("pk", flat=True)
+            )
     return organisation

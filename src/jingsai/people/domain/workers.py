@@ -110,7 +110,7 @@ COUNTED = ("employer_id", "zone_id", "industry_id")  # what the dashboard's coun
 def update_worker(*, actor: Any, worker: Worker, note: str = "", **changes: Any) -> Worker:
     """Change a worker; a new employer (so zone or industry) is recounted by the dashboard's
     participation summary in the same transaction."""
-    from jingsai.dashboards.domain import enterprise_tally, participation
+    from jingsai.dashboards.domain import enterprise_tally, participation, worker_facts
 
     data = _normalise(changes)
     if "id_number" in data:
@@ -122,6 +122,7 @@ def update_worker(*, actor: Any, worker: Worker, note: str = "", **changes: Any)
         worker = update_audited(worker, actor=actor, changes=data, note=note)
         if before != tuple(getattr(worker, name) for name in COUNTED):
             participation.refresh_workers([worker.pk])
+            worker_facts.workers_changed([worker.pk])
             if before is not None and before[0] != worker.employer_id:
                 enterprise_tally.refresh({before[0], worker.employer_id} - {None})
     return worker

@@ -86,6 +86,9 @@ def record_level(
             certificate_number=certificate_number,
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
+        from jingsai.dashboards.domain import worker_facts
+
+        worker_facts.records_changed([record.pk])  # the dashboard's copy, same transaction
         refresh_current_level([worker.pk])
         if audit_it:
             audit.record(
@@ -173,6 +176,9 @@ def record_levels(
             ],
             batch_size=1000,
         )
+        from jingsai.dashboards.domain import worker_facts
+
+        worker_facts.records_changed([r.pk for r in created])  # the dashboard's copy
         refresh_current_level(ids)
         audit.record(
             actor=actor,
@@ -190,6 +196,9 @@ def revoke_record(*, actor: Any, record: SkillRecord, reason: str) -> SkillRecor
         if record.revoked_at is None:
             record.revoked_at, record.revoke_reason = timezone.now(), reason[:300]
             record.save(update_fields=["revoked_at", "revoke_reason"])
+            from jingsai.dashboards.domain import worker_facts
+
+            worker_facts.records_changed([record.pk])  # the dashboard's copy, same transaction
             refresh_current_level([record.worker_id])
             audit.record(
                 actor=actor,

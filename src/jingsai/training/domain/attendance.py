@@ -101,6 +101,9 @@ def _save(*, actor: Any, session: Session, marks: dict[int, tuple[bool, Decimal]
     Attendance.objects.bulk_create(new, batch_size=1000)
     for row in changed:
         row.save(update_fields=["present", "hours", "source", "recorded_by", "recorded_at"])
+    from jingsai.dashboards.domain import worker_facts
+
+    worker_facts.attendance_changed(session.pk, marks)  # the dashboard's copy, same transaction
     audit.record(
         actor=actor,
         action=f"training:attendance:{source}",
