@@ -1,6 +1,7 @@
 """Browser journeys in headless Debian Chromium (never a downloaded browser)."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -13,10 +14,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("JINGSAI_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "pw-for-tests-123"
+NO_CHROMIUM = (
+    f"browser journeys need Debian's Chromium at {CHROMIUM} "
+    "(apt-get install chromium fonts-noto-cjk; JINGSAI_CHROMIUM names another one)"
+)
+
+
+def chromium_found() -> bool:
+    return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser; without it every journey is skipped
+    (once per session: the skip is kept and repeated for every test that asks for a page)."""
+    if not chromium_found():
+        pytest.skip(NO_CHROMIUM)
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -31,6 +44,28 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def screenshot_dir(tmp_path) -> Path:
+    """Screenshots go to $JINGSAI_SCREENSHOTS when set (CI keeps them), else the test's
+    tmp dir."""
+    target = Path(os.environ.get("JINGSAI_SCREENSHOTS") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def screenshot(tmp_path):
+    """``screenshot(page, "name")``: the page as ``name.png`` (the whole page unless
+    ``full_page=False``) in :func:`screenshot_dir`; its path."""
+
+    def take(page, name: str, *, full_page: bool = True) -> Path:
+        path = screenshot_dir(tmp_path) / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        assert path.read_bytes().startswith(b"\x89PNG")
+        return path
+
+    return take
 
 
 @pytest.fixture(autouse=True)

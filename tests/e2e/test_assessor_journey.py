@@ -93,7 +93,9 @@ def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_assessor_checks_a_site_on_a_phone(labour, live_server, browser, settings, tmp_path):
+def test_assessor_checks_a_site_on_a_phone(
+    labour, live_server, browser, settings, tmp_path, screenshot
+):
     settings.MEDIA_ROOT = tmp_path
     league, period, site = labour["league"], labour["period"], labour["sites"][0]
     context = browser.new_context(**PHONE, locale="zh-CN")
@@ -177,6 +179,7 @@ def test_assessor_checks_a_site_on_a_phone(labour, live_server, browser, setting
     assert page.input_value("#id_mark-quality") == "42.5"  # the draft is still there
     assert check.photos.count() == 1
     assert fits_the_phone(page)
+    screenshot(page, "assessor-phone-check")
 
     # submit: review the marks, confirm, and the check is locked
     page.click("#sheet-submit")

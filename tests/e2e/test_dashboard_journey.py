@@ -3,8 +3,6 @@ by ECharts (SVG), a click on a bar opens the list behind it; on a phone nothing 
 than the screen; the page prints."""
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,18 +13,12 @@ from jingsai.competitions.domain.services import create_competition
 from jingsai.competitions.models import Competition
 from jingsai.organisations.models import Organisation
 from jingsai.people.models import Role
+from tests.e2e.conftest import screenshot_dir
 from tests.factories import OrganisationFactory, WorkerFactory, make_user
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-def screenshot_dir(tmp_path) -> Path:
-    """Screenshots go to $JINGSAI_SCREENSHOTS when set (kept), else the test's tmp dir."""
-    target = Path(os.environ.get("JINGSAI_SCREENSHOTS") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    return target
 
 
 @pytest.fixture
@@ -173,4 +165,7 @@ def test_the_dashboard_fits_a_phone(participation, live_server, browser, tmp_pat
     assert all(330 <= c["width"] <= 390 and c["height"] > 100 for c in drawn), drawn
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(screenshot_dir(tmp_path) / "dashboard-phone.png"), full_page=True)
+    # one screen: the headline figures and the first charts
+    page.eval_on_selector("#headline-workers", "el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "dashboard-phone-headline.png"))
     context.close()

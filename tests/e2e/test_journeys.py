@@ -12,7 +12,7 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN"}
 
 
-def test_officer_registers_a_worker_on_a_phone(e2e_world, live_server, browser):
+def test_officer_registers_a_worker_on_a_phone(e2e_world, live_server, browser, screenshot):
     context = browser.new_context(**PHONE, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")
@@ -37,6 +37,7 @@ def test_officer_registers_a_worker_on_a_phone(e2e_world, live_server, browser):
     assert "310115196503150028" not in page.content()
     # nothing on the page is wider than the phone
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "officer-phone-worker")
     worker = Worker.objects.get(id_number="310115196503150028")
     assert (worker.employer, worker.gender) == (e2e_world["ours"], "F")
     context.close()

@@ -53,7 +53,7 @@ def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_judge_marks_an_entry_on_a_phone(blind_marking, live_server, browser):
+def test_judge_marks_an_entry_on_a_phone(blind_marking, live_server, browser, screenshot):
     competition, seat = blind_marking["competition"], blind_marking["seat"]
     context = browser.new_context(**PHONE, locale="zh-CN")
     page = context.new_page()
@@ -113,17 +113,20 @@ def test_judge_marks_an_entry_on_a_phone(blind_marking, live_server, browser):
         "safety": "28",
     }
     assert fits_the_phone(page)
+    screenshot(page, "judge-phone-marking")
 
     # submit: check the marks, confirm, and the sheet is locked
     page.click("#sheet-submit")
     page.wait_for_selector("#confirm-submit")
     assert code in page.inner_text("main") and "CNC-0001" not in page.inner_text("main")
     assert fits_the_phone(page)
+    screenshot(page, "judge-phone-review")
     page.click("#confirm-submit")
     page.wait_for_url(sheet_url)
     assert page.get_attribute("#sheet-state", "data-state") == "submitted"
     assert page.locator("input.mark-input").count() == 0
     assert fits_the_phone(page)
+    screenshot(page, "judge-phone-submitted")
     sheet.refresh_from_db()
     assert sheet.status == Sheet.Status.SUBMITTED
     context.close()

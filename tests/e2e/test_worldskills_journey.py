@@ -57,7 +57,9 @@ def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_judge_marks_a_worldskills_entry_on_a_phone(worldskills_marking, live_server, browser):
+def test_judge_marks_a_worldskills_entry_on_a_phone(
+    worldskills_marking, live_server, browser, screenshot
+):
     competition = worldskills_marking["competition"]
     entry, seat = worldskills_marking["entry"], worldskills_marking["seat"]
     context = browser.new_context(**PHONE, locale="zh-CN")
@@ -96,6 +98,7 @@ def test_judge_marks_a_worldskills_entry_on_a_phone(worldskills_marking, live_se
     assert fits_the_phone(page)
     sheet = Sheet.objects.get(judge=seat, entry=entry)
     assert sheet.status == Sheet.Status.DRAFT
+    screenshot(page, "worldskills-phone-marking")
 
     page.click("#sheet-submit")
     page.wait_for_selector("#confirm-submit")
