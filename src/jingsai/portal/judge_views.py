@@ -334,6 +334,15 @@ def sheet_draft(request, pk, entry_pk):
     saved, errors = None, {}
     if not refusal:
         saved, errors, refusal = _save(seat, entry, values)
+    answer = _draft_saved(request, entry, saved, errors, refusal, [c.code for c in criteria])
+    if answer is not None:
+        return answer
+    return _render_sheet(request, seat, entry, hidden, typed=values, errors=errors, message=refusal)
+
+
+def _draft_saved(request, entry, saved, errors, refusal, codes):
+    """The answer to a saved draft, shared by both sheets: the htmx fragment, or back to
+    the sheet with a message; None when the sheet must be shown again with its errors."""
     if request.htmx:
         return render(
             request,
@@ -342,14 +351,14 @@ def sheet_draft(request, pk, entry_pk):
                 "saved_at": saved.updated_at if saved else None,
                 "errors": errors,
                 "refusal": refusal,
-                "fields": [(c.code, errors.get(c.code, "")) for c in criteria],
+                "fields": [(code, errors.get(code, "")) for code in codes],
             },
         )
     if saved is not None and not errors:
         time = timezone.localtime(saved.updated_at).strftime("%H:%M")
         messages.success(request, _("Draft saved at %(time)s.") % {"time": time})
-        return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
-    return _render_sheet(request, seat, entry, hidden, typed=values, errors=errors, message=refusal)
+        return redirect("portal:judge_sheet", pk=entry.competition_id, entry_pk=entry.pk)
+    return None
 
 
 @requires(policy.is_judge)
@@ -636,21 +645,9 @@ def _ws_draft(request, seat, entry, hidden):
     saved, errors = None, {}
     if not refusal:
         saved, errors, refusal = _ws_save(seat, entry, inputs)
-    if request.htmx:
-        return render(
-            request,
-            "portal/judging/_saved.html",
-            {
-                "saved_at": saved.updated_at if saved else None,
-                "errors": errors,
-                "refusal": refusal,
-                "fields": [(f.code, errors.get(f.code, "")) for f in fields],
-            },
-        )
-    if saved is not None and not errors:
-        time = timezone.localtime(saved.updated_at).strftime("%H:%M")
-        messages.success(request, _("Draft saved at %(time)s.") % {"time": time})
-        return redirect("portal:judge_sheet", pk=seat.competition_id, entry_pk=entry.pk)
+    answer = _draft_saved(request, entry, saved, errors, refusal, [f.code for f in fields])
+    if answer is not None:
+        return answer
     return _ws_render_sheet(
         request, seat, entry, hidden, typed=inputs, errors=errors, message=refusal
     )
