@@ -304,12 +304,12 @@ RULES = {
     # state: judging → published is no move, refused to all
     "backoffice:marking_publish": {"GET": "ad,le,co,of,ju=405", "POST": "co,ju=403/404"},
     # the chief judge's step (is_chief_judge)
-    "backoffice:marking_reopen@office/competitions/<int:pk>/marking/reopen/": {
+    "backoffice:marking_reopen": {
         "GET": "ad,le,co,of,ju=405",
         "POST": "co=403/404 ju=ok/404",
     },
     # state: only published results are re-opened, refused to all
-    "backoffice:marking_reopen@office/competitions/<int:pk>/marking/results/reopen/": {
+    "backoffice:marking_results_reopen": {
         "GET": "ad,le,co,of,ju=405",
         "POST": "co,ju=403/404",
     },
@@ -390,10 +390,10 @@ RULES = {
     },
     "backoffice:training_course_list": {"GET": "ad,le,co,of=200", "POST": "ad,le,co,of=ok"},
     "backoffice:training_enrol": {"GET": "ad,of=200 co=200/404", "POST": "ad,of=ok co=ok/404"},
-    # leadership reads the enrolments but is answered 404 (not 403) on cancelling
+    # leadership reads the enrolments but may not cancel one (403)
     "backoffice:training_enrolment_cancel": {
         "GET": "ad,le,co,of=405",
-        "POST": "ad=ok le=404 co,of=ok/404",
+        "POST": "ad=ok co,of=ok/404",
     },
     "backoffice:training_session_create": {"GET": "ad=200 co=200/404", "POST": "ad=ok co=ok/404"},
     "backoffice:training_session_edit": {"GET": "ad=200 co=200/404", "POST": "ad=ok co=ok/404"},
@@ -409,15 +409,15 @@ RULES = {
     "backoffice:worker_record_pdf": {"GET": "ad,le=200 of=200/404", "POST": "ad,le=ok of=ok/404"},
     "backoffice:worldskills_export": {"GET": "ad=200 co=200/404", "POST": "ad=ok co=ok/404"},
     "backoffice:worldskills_medals": {"GET": "ad=200 co=200/404", "POST": "ad=ok co=ok/404"},
-    # public once the results are; before, whoever follows the marking (not leadership: 403); 404
-    # to whoever does not reach the competition
+    # public once the results are; before, whoever may read computed results (as the results
+    # page: the managers, the chief judge and leadership); 404 to whoever does not reach it
     "backoffice:worldskills_results": {
-        "GET": "ad=200 co=200/404 ju,wo,rv,no=404",
-        "POST": "ad=ok co=ok/404 ju,wo,rv,no=404",
+        "GET": "ad,le=200 co=200/404 ju,wo,rv,no=404",
+        "POST": "ad,le=ok co=ok/404 ju,wo,rv,no=404",
     },
     "backoffice:worldskills_results_xlsx": {
-        "GET": "ad=200 co=200/404 ju,wo,rv,no=404",
-        "POST": "ad=ok co=ok/404 ju,wo,rv,no=404",
+        "GET": "ad,le=200 co=200/404 ju,wo,rv,no=404",
+        "POST": "ad,le=ok co=ok/404 ju,wo,rv,no=404",
     },
     "backoffice:worldskills_scheme": {"GET": "ad=200 co=200/404", "POST": "ad=ok co=ok/404"},
     "backoffice:worldskills_upload": {"GET": "ad=200 co=200/404", "POST": "ad=ok co=ok/404"},

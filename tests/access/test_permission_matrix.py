@@ -53,12 +53,6 @@ def test_every_rule_names_a_url():
     assert not stale, f"rules naming no URL: {stale}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backoffice:marking_reopen names both marking/reopen/ (the chief judge re-opens "
-    "confirmed marks) and marking/results/reopen/ (published results re-opened); reverse() "
-    "gives the second, so the progress page's 'Re-open the marks' form posts to the wrong view",
-)
 def test_url_names_are_unique():
     names = [name for name, _route, _view in iter_patterns(get_resolver())]
     assert sorted({n for n in names if names.count(n) > 1}) == []

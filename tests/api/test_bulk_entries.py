@@ -103,3 +103,19 @@ def test_roles_that_do_not_register_are_refused(world, api_as, make_competition)
     competition = make_competition()
     assert api_as("leader").post(url(competition), {"rows": rows(1)}).status_code == 403
     assert api_as("worker").post(url(competition), {"rows": rows(1)}).status_code == 403
+
+
+def test_refused_callers_are_refused_whatever_the_body(world, api_as, make_competition):
+    """The permission comes before the body: a malformed body still answers 403/404, never
+    422, to a caller who may not register (nothing about the schema is learnt)."""
+    from jingsai.competitions.models import Competition
+
+    competition = make_competition()
+    for body in ({"rows": "not a list"}, {}, {"rows": [{"name": 1}]}):
+        assert api_as("leader").post(url(competition), body).status_code == 403
+        assert api_as("worker").post(url(competition), body).status_code == 403
+    draft = make_competition(status=Competition.Status.DRAFT)
+    assert api_as("officer").post(url(draft), {}).status_code == 404  # not in his scope
+    missing = f"/api/v1/competitions/{draft.pk + 1000}/entries/bulk"
+    assert api_as("officer").post(missing, {}).status_code == 404
+    assert api_as("officer").post(url(competition), {}).status_code == 422  # he may: the body

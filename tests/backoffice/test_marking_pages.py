@@ -253,6 +253,20 @@ def test_confirm_is_refused_while_sheets_are_missing_then_accepted(judged, clien
     assert not Judging.objects.get(pk=judged["competition"].pk).marks_confirmed_at
 
 
+def test_the_progress_pages_reopen_form_reopens_the_marks(judged, client_for):
+    """The chief judge's 'Re-open the marks' form posts to the marks' re-open, not the results'."""
+    for judge, entry in (("j1", "a01"), ("j2", "a01"), ("j1", "a02"), ("j2", "a02")):
+        mark(judged[judge], judged[entry], 80, 80)
+    client = client_for("judge")
+    client.post(url(judged, "confirm/"))
+    page = client.get(url(judged)).content.decode()
+    action = url(judged, "reopen/")
+    assert f'action="{action}"' in page
+    assert "results/reopen/" not in page
+    client.post(action, {"reopen-reason": "申诉复核"})
+    assert not Judging.objects.get(pk=judged["competition"].pk).marks_confirmed_at
+
+
 def test_managers_follow_but_cannot_confirm_return_or_correct(judged, client_for):
     sheet = mark(judged["j2"], judged["a01"], 90, 90)
     admin = client_for("admin")

@@ -228,6 +228,22 @@ def test_admin_deletes_worker_with_audit(client_for, world):
     assert entry.before["name"] == "李四"
 
 
+def test_worker_with_a_history_is_kept_with_a_message(client_for, world, make_competition):
+    from jingsai.competitions.models import Entry, EntryMember
+
+    worker = world["their_worker"]
+    competition = make_competition()
+    entry = Entry.objects.create(competition=competition, enterprise=worker.employer)
+    EntryMember.objects.create(entry=entry, competition=competition, worker=worker)
+    response = client_for("admin").post(f"/office/workers/{worker.pk}/delete/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == f"/office/workers/{worker.pk}/"
+    page = response.content.decode()
+    assert "李四" in page and "不能删除" in page
+    assert Worker.objects.filter(pk=worker.pk).exists()
+    assert not AuditEntry.objects.filter(action="delete", object_id=str(worker.pk)).exists()
+
+
 def test_export_too_large_is_refused_with_a_message(client_for, world, settings):
     settings.JINGSAI_EXPORT_ROW_LIMIT = 1
     response = client_for("admin").get("/office/workers/export.xlsx", follow=True)

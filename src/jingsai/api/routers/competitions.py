@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status, codes_4xx
 
 from jingsai.access import policy
-from jingsai.api.auth import optional_auth, required_auth
+from jingsai.api.auth import optional_auth, required_auth, required_auth_then
 from jingsai.api.bulk_entries import import_entries
 from jingsai.api.errors import ErrorOut, Invalid, InvalidState, NotFound
 from jingsai.api.pagination import PageIn, page_of, paged
@@ -183,18 +183,29 @@ def entry_list(request, competition_id: Id, page: Query[PageIn], filters: Query[
     return result
 
 
+def _registering_competition(request) -> Competition:
+    """The competition of the path, if the caller may register for it (403/404)."""
+    competition_id = request.resolver_match.kwargs.get("competition_id")
+    if not isinstance(competition_id, int) or not 1 <= competition_id <= MAX_ID:
+        raise NotFound()
+    competition = _scoped_competition(request, competition_id)
+    require(policy.can_register, request.user, competition)
+    request.registering_for = competition
+    return competition
+
+
 @router.post(
     "/{int:competition_id}/entries/bulk",
     response={201: BulkEntriesOut, codes_4xx: ErrorOut},
-    auth=required_auth,
+    auth=required_auth_then(_registering_competition),  # refused before the body is read
     url_name="entry_bulk_create",
 )
 def entry_bulk_create(request, competition_id: Id, payload: BulkEntriesIn):
     """Register many workers at once, as the Excel roster does: every row is checked by
     the roster's rules, and nothing is saved unless all pass (422 lists every problem
-    with its row, counted from 1, and field)."""
-    competition = _scoped_competition(request, competition_id)
-    require(policy.can_register, request.user, competition)
+    with its row, counted from 1, and field). A caller who may not register for the
+    competition is refused (403, or 404 outside his scope) before the rows are read."""
+    competition = request.registering_for
     enterprises = list(policy.enterprises_registering_for(request.user).order_by("id"))
     try:
         result, problems = import_entries(

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -340,11 +340,12 @@ def enrol(request, pk):
 @require_POST
 def enrolment_cancel(request, pk, enrolment_pk):
     course = visible_course(request, pk)
-    enrolment = get_object_or_404(
-        Enrolment.objects.select_related("worker", "course"), pk=enrolment_pk, course=course
+    enrolment = get_object_or_404(  # someone else's worker: not even there
+        policy.enrolments_visible_to(request.user, course).select_related("worker", "course"),
+        pk=enrolment_pk,
     )
     if not policy.can_cancel_enrolment(request.user, enrolment):
-        raise Http404  # someone else's worker: not even there
+        raise PermissionDenied  # seen (leadership reads every enrolment) but not his to change
     enrolment_service.cancel(actor=request.user, enrolment=enrolment)
     messages.success(
         request, _("%(name)s is no longer enrolled.") % {"name": enrolment.worker.name}

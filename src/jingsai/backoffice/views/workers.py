@@ -172,7 +172,11 @@ def worker_delete(request, pk):
         raise PermissionDenied
     if request.method == "POST":
         name = worker.name
-        worker_services.delete_worker(actor=request.user, worker=worker)
+        try:
+            worker_services.delete_worker(actor=request.user, worker=worker)
+        except worker_services.WorkerInUseError as refused:
+            messages.error(request, str(refused))
+            return redirect("backoffice:worker_detail", pk=worker.pk)
         messages.success(request, _("Worker %(name)s deleted.") % {"name": name})
         return redirect("backoffice:worker_list")
     return render(request, "backoffice/worker_confirm_delete.html", {"worker": worker})

@@ -10,9 +10,10 @@ Who may use which page:
   manage 403;
 - results by criterion and section (and their .xlsx): anyone, signed in or not,
   once the results are public (public notice or published, on a public
-  competition); before that the staff who follow the marking
-  (:func:`~jingsai.access.policy.can_follow_marking`: the chief judge and the
-  managers), with anonymous codes instead of names under blind marking.
+  competition); before that those who may read the computed results
+  (:func:`~jingsai.access.policy.can_read_results`: the chief judge, the
+  managers and leadership, as on the results page), with anonymous codes instead
+  of names under blind marking.
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ def _results_access(request, pk) -> tuple[Competition | None, HttpResponse | Non
         return None, redirect_to_login(request.get_full_path()), False
     if not _reachable(user, competition):
         raise Http404
-    if not policy.can_follow_marking(user, competition):
+    if not policy.can_read_results(user, competition):
         raise PermissionDenied
     return competition, None, panel.identities_hidden(competition)
 

@@ -5,10 +5,12 @@ fails with :class:`DuplicateWorkerError`, which names the existing worker (maske
 Birth date and gender are always derived from the ID number.
 """
 
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from jingsai.common.domain.changes import create_audited, delete_audited, update_audited
@@ -128,5 +130,31 @@ def update_worker(*, actor: Any, worker: Worker, note: str = "", **changes: Any)
     return worker
 
 
+class WorkerInUseError(Exception):
+    """A worker with a history (entries, attendance, honours …) is kept on the record."""
+
+
 def delete_worker(*, actor: Any, worker: Worker, note: str = "") -> None:
-    delete_audited(worker, actor=actor, note=note)
+    """Delete a worker who has no history; one who has is refused with what holds him."""
+    try:
+        delete_audited(worker, actor=actor, note=note)
+    except (ProtectedError, RestrictedError) as error:
+        held_by = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else (error.restricted_objects)
+        )
+        counts = Counter(str(obj._meta.verbose_name_plural) for obj in held_by)
+        raise WorkerInUseError(
+            _(
+                "%(name)s cannot be deleted: the platform keeps his history (%(history)s). "
+                "Change his employer instead if he has moved."
+            )
+            % {
+                "name": worker.name,
+                "history": _(", ").join(
+                    _("%(what)s: %(count)d") % {"what": what, "count": n}
+                    for what, n in sorted(counts.items())
+                ),
+            }
+        ) from error
