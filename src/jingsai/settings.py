@@ -273,3 +273,8 @@ VERBOSE_NAME = _("Jingsai")
 INSTALLED_APPS += ["ninja", "jingsai.api"]
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_MAX_PER_PAGE_SIZE = 100
+# Its rate limits (jingsai.api.throttling), "requests/period" (s, min, hour, day): callers
+# not signed in by address, signed-in callers by user. Counted in the default cache —
+# no CACHES is configured, so Django's local-memory cache: each process counts on its own.
+JINGSAI_API_RATE_ANON = os.environ.get("JINGSAI_API_RATE_ANON", "60/min")
+JINGSAI_API_RATE_USER = os.environ.get("JINGSAI_API_RATE_USER", "600/min")

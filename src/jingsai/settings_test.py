@@ -19,3 +19,7 @@ JINGSAI_EXHIBITION_CACHE_SECONDS = 0  # each test sees its own data (a test turn
 # force_login; their own tests (tests/access/test_signin.py) turn them on.
 AXES_ENABLED = False
 JINGSAI_TWO_FACTOR = False
+# The open API's rate limits: far above what any test sends (the counts live in the
+# process's cache for the whole run); tests/api/test_throttling.py sets low ones.
+JINGSAI_API_RATE_ANON = "100000/min"
+JINGSAI_API_RATE_USER = "100000/min"

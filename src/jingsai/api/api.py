@@ -25,6 +25,11 @@ GET      /nominations, /nominations/{id}                                 can_bro
 GET      /dashboard                                                      can_read_dashboard
 =======  ==============================================================  ==========================
 
+Rate limits (:mod:`jingsai.api.throttling`): ``JINGSAI_API_RATE_ANON`` per address for
+callers not signed in (default 60 a minute), ``JINGSAI_API_RATE_USER`` per user for
+token and session callers (600 a minute); over them, 429 ``throttled`` with
+``Retry-After``.
+
 The documentation page serves Swagger UI from django-ninja's own static files
 (``ninja`` in ``INSTALLED_APPS``), loaded from the platform, with no inline script,
 so it holds under the Content-Security-Policy; nothing comes from a CDN.
@@ -52,6 +57,7 @@ from jingsai.api.routers import (
     training,
     workers,
 )
+from jingsai.api.throttling import throttles
 
 
 class Renderer(JSONRenderer):
@@ -66,10 +72,13 @@ api = NinjaAPI(
     description=(
         "Personal tokens (`Authorization: Bearer jsk_…`, made on the API tokens page) or "
         "the browser session. Every list is paginated (`page`, `page_size` ≤ 100). Errors: "
-        '`{"code", "message", "detail"}`.'
+        '`{"code", "message", "detail"}`. Requests are rate-limited, per user when signed '
+        "in, per address otherwise: over the limit the answer is 429 `throttled` with a "
+        "`Retry-After` header (seconds)."
     ),
     urls_namespace="api",
     auth=required_auth,
+    throttle=throttles(),
     renderer=Renderer(),
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     docs_url="/docs",
