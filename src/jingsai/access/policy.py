@@ -293,13 +293,26 @@ def judge_seats(user: User):
     return PanelJudge.objects.filter(user=user).select_related("competition")
 
 
+def seats_of(user: User) -> list:
+    """The user's seats (with their competitions), read once per request like
+    :func:`grants_of`: a judge's page asks several times."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_jingsai_seats", None)
+    if cached is None:
+        cached = list(judge_seats(user).order_by("pk"))
+        user._jingsai_seats = cached
+    return cached
+
+
 def is_judge(user: User) -> bool:
-    return judge_seats(user).exists()
+    return bool(seats_of(user))
 
 
 def seat_in(user: User, competition):
-    """The user's seat on ``competition``'s panel, or None."""
-    return judge_seats(user).filter(competition=competition).first()
+    """The user's seat on ``competition``'s panel (a competition or its id), or None."""
+    competition_id = getattr(competition, "pk", competition)
+    return next((s for s in seats_of(user) if s.competition_id == competition_id), None)
 
 
 def can_manage_judging(user: User, competition) -> bool:

@@ -48,12 +48,7 @@ def lockout(request, original_response=None, credentials=None):
 def needs_second_factor(user) -> bool:
     if not settings.JINGSAI_TWO_FACTOR or not user.is_authenticated:
         return False
-    from jingsai.judging.models import PanelJudge
-
-    return (
-        policy.is_programme_admin(user)
-        or PanelJudge.objects.filter(user=user, is_chief=True).exists()
-    )
+    return policy.is_programme_admin(user) or any(s.is_chief for s in policy.seats_of(user))
 
 
 def confirmed_devices(user) -> list:

@@ -80,14 +80,14 @@ def _assigned(user, competition: Competition, *, hidden: bool):
 
 def _place(request, pk: int, entry_pk: int) -> tuple[PanelJudge, Entry, bool]:
     """The user's seat on competition ``pk`` and the entry assigned to him there, or 404."""
-    seat = policy.judge_seats(request.user).filter(competition_id=pk).first()
+    seat = policy.seat_in(request.user, pk)
     if seat is None:
         raise Http404
     hidden = panel.identities_hidden(seat.competition)
     entry = get_visible_or_404(
-        _assigned(request.user, seat.competition, hidden=hidden).select_related("competition"),
-        pk=entry_pk,
+        _assigned(request.user, seat.competition, hidden=hidden), pk=entry_pk
     )
+    entry.competition = seat.competition  # one object: what is read of it is read once
     return seat, entry, hidden
 
 
