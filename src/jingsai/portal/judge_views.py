@@ -302,20 +302,26 @@ def sheet(request, pk, entry_pk):
     return _render_sheet(request, seat, entry, hidden)
 
 
-def _save(seat: PanelJudge, entry: Entry, values: dict[str, str]):
-    """Save what is valid; returns (sheet or None, field errors, refusal)."""
+def _save(seat: PanelJudge, entry: Entry, values: dict[str, str], *, hidden: bool, criteria=None):
+    """Save what is valid; returns (sheet or None, field errors, refusal). The domain checks
+    that the judge may mark the entry now; a refusal is worded as :func:`_refusal` words it
+    (nothing of the entry named under blind marking)."""
+
+    def draft(typed):
+        return sheets.save_draft(judge=seat, entry=entry, values=typed, criteria=criteria)
+
     try:
-        return sheets.save_draft(judge=seat, entry=entry, values=values), {}, ""
+        return draft(values), {}, ""
     except sheets.SheetRefused as refused:
         errors = refused.field_errors
         if not errors:
-            return None, {}, str(refused)
+            return None, {}, _refusal(seat, entry, hidden=hidden) or str(refused)
     # keep the valid marks; the wrong ones stay on the page with their error
     valid = {code: v for code, v in values.items() if code not in errors}
     if not any(valid.values()):
         return None, errors, ""
     try:
-        return sheets.save_draft(judge=seat, entry=entry, values=valid), errors, ""
+        return draft(valid), errors, ""
     except sheets.SheetRefused as refused:
         return None, errors | refused.field_errors, str(refused)
 
@@ -330,10 +336,7 @@ def sheet_draft(request, pk, entry_pk):
         return _ws_draft(request, seat, entry, hidden)
     criteria = sheets.criteria_of(entry.competition)
     values = _typed(request.POST, criteria)
-    refusal = _refusal(seat, entry, hidden=hidden)
-    saved, errors = None, {}
-    if not refusal:
-        saved, errors, refusal = _save(seat, entry, values)
+    saved, errors, refusal = _save(seat, entry, values, hidden=hidden, criteria=criteria)
     answer = _draft_saved(request, entry, saved, errors, refusal, [c.code for c in criteria])
     if answer is not None:
         return answer
@@ -379,7 +382,7 @@ def sheet_submit(request, pk, entry_pk):
     if request.POST.get("confirm") != "1":
         return _check_before_submitting(request, seat, entry, hidden, criteria, values)
     try:
-        sheets.submit(actor=request.user, judge=seat, entry=entry, values=values)
+        sheets.submit(actor=request.user, judge=seat, entry=entry, values=values, criteria=criteria)
     except sheets.SheetRefused as refused:
         if refused.field_errors:
             return _render_sheet(
@@ -402,7 +405,11 @@ def _check_before_submitting(request, seat, entry, hidden, criteria, values):
     if current is not None and current.status == Sheet.Status.SUBMITTED:
         messages.warning(request, _("This sheet is already submitted and locked."))
         return redirect("portal:judge_sheet", pk=seat.competition_id, entry_pk=entry.pk)
-    saved, errors, refusal = _save(seat, entry, values) if any(values.values()) else (None, {}, "")
+    saved, errors, refusal = (
+        _save(seat, entry, values, hidden=hidden, criteria=criteria)
+        if any(values.values())
+        else (None, {}, "")
+    )
     stored = _stored(saved or _own_sheet(request.user, seat, entry))
     for criterion in criteria:
         if (

@@ -177,10 +177,17 @@ def marks_of(sheet: Sheet) -> dict[str, Decimal]:
     }
 
 
-def save_draft(*, judge: PanelJudge, entry: Entry, values: Mapping[str, Any]) -> Sheet:
-    """Save what the judge has typed so far (blank fields are left as they were)."""
+def save_draft(
+    *,
+    judge: PanelJudge,
+    entry: Entry,
+    values: Mapping[str, Any],
+    criteria: list[Criterion] | None = None,
+) -> Sheet:
+    """Save what the judge has typed so far (blank fields are left as they were).
+    ``criteria``: the competition's, when the caller has just read them."""
     competition = entry.competition
-    criteria = criteria_of(competition)
+    criteria = criteria_of(competition) if criteria is None else criteria
     parsed, errors = parse_marks(criteria, values, partial=True)
     if errors:
         raise SheetRefused(_("Some marks are not valid."), field_errors=errors)
@@ -195,15 +202,20 @@ def save_draft(*, judge: PanelJudge, entry: Entry, values: Mapping[str, Any]) ->
 
 
 def submit(
-    *, actor: Any, judge: PanelJudge, entry: Entry, values: Mapping[str, Any] | None = None
+    *,
+    actor: Any,
+    judge: PanelJudge,
+    entry: Entry,
+    values: Mapping[str, Any] | None = None,
+    criteria: list[Criterion] | None = None,
 ) -> Sheet:
     """Save the last marks and lock the sheet; every criterion needs a mark.
 
     A second submission of a locked sheet (a double tap) changes nothing and
-    says so.
+    says so. ``criteria``: the competition's, when the caller has just read them.
     """
     competition = entry.competition
-    criteria = criteria_of(competition)
+    criteria = criteria_of(competition) if criteria is None else criteria
     with transaction.atomic():
         sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
         if sheet.status == Sheet.Status.SUBMITTED:
