@@ -1,10 +1,12 @@
-.PHONY: demo test bench lint format ci
+.PHONY: demo test bench load lint format ci
 demo:   ## set up and start the platform with demo data
 	bash scripts/start-demo.sh
 test:   ## lint and run the whole test suite (DATABASE_URL picks the database)
 	bash scripts/test.sh
 bench:  ## benchmarks at Pudong scale; figures go to benchmarks/results.json and .md
 	bash scripts/bench.sh
+load:   ## load test: 500 judges and 200 readers against gunicorn + PostgreSQL for 3 minutes
+	bash scripts/load.sh
 lint:
 	.venv/bin/ruff check src tests
 format:
