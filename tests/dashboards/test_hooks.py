@@ -12,9 +12,18 @@ from jingsai.catalogue.models import ProgrammeYear, Series
 from jingsai.competitions.domain import registration
 from jingsai.competitions.domain.services import save_level, update_competition
 from jingsai.competitions.models import Competition, Entry, EntryMember
+from jingsai.dashboards.domain import participation_section
+from jingsai.dashboards.domain.base import Scope
 from jingsai.dashboards.domain.figures import Filters, figures
 from jingsai.dashboards.domain.participation import rebuild
-from jingsai.dashboards.models import Cell, EnterpriseYear, EntryFact, WorkerYear
+from jingsai.dashboards.models import (
+    Cell,
+    EnterpriseCell,
+    EnterpriseWorker,
+    EnterpriseYear,
+    EntryFact,
+    WorkerYear,
+)
 from jingsai.judging.domain.workbook_import import import_competition
 from jingsai.labour.domain import services as labour
 from jingsai.organisations.domain.services import update_organisation
@@ -45,7 +54,17 @@ def snapshot():
         ),
         "entries": set(
             EntryFact.objects.values_list(
-                "entry_id", "year_id", "series", "brand", *place, "scope", "month"
+                "entry_id", "year_id", "series", "brand", *place, "scope", "month", "enterprise"
+            )
+        ),
+        "enterprise workers": set(
+            EnterpriseWorker.objects.values_list(
+                "year_id", "enterprise", "worker_id", "tags", *place
+            )
+        ),
+        "enterprise cells": set(
+            EnterpriseCell.objects.exclude(n=0).values_list(
+                "year_id", "enterprise", "series", "brand", *place, "n"
             )
         ),
     }
@@ -67,22 +86,38 @@ def filter_values(year):
     )
 
 
+def officer_scopes() -> list[Scope]:
+    """One enterprise, two, and every organisation with an entry (an officer's scopes)."""
+    with_entries = sorted(set(Entry.objects.values_list("enterprise_id", flat=True)))
+    return [
+        Scope(enterprise_ids=frozenset(with_entries[:1])),
+        Scope(enterprise_ids=frozenset(with_entries[1:3])),
+        Scope(enterprise_ids=frozenset(with_entries)),
+    ]
+
+
 def assert_in_step(*, counts: bool = True) -> int:
-    """The summary kept by the hooks equals a rebuild, and the figures direct counts;
-    returns how many filter combinations were compared."""
+    """The summary kept by the hooks equals a rebuild, and the figures direct counts (an
+    officer's, from the per-enterprise facts, the counts over the source rows); returns
+    how many filter combinations were compared."""
     assert not Cell.objects.filter(n__lt=0).exists()
+    assert not EnterpriseCell.objects.filter(n__lt=0).exists()
     kept = snapshot()
     rebuild()
     rebuilt = snapshot()
     for part in kept:
         assert kept[part] == rebuilt[part], part
-    assert kept["cells"] and kept["entries"]
+    assert kept["cells"] and kept["entries"] and kept["enterprise workers"]
     compared = 0
     for year in ProgrammeYear.objects.all() if counts else ():
         for series, brand, industry, zone in filter_values(year):
             filters = Filters(year=year, series=series, brand=brand, industry=industry, zone=zone)
             expected = direct(year, series=series, brand=brand, industry=industry, zone=zone)
             assert figures(filters) == expected, (year.year, series, brand, industry, zone)
+            for scope in officer_scopes():
+                assert participation_section.enterprise_counts(
+                    filters, scope
+                ) == participation_section.scoped_counts(filters, scope), (filters, scope)
             compared += 1
     return compared
 

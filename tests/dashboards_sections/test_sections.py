@@ -2,6 +2,7 @@
 combinations and scopes (the whole programme, a co-organiser's competitions, an officer's
 enterprises), and every bar's list has as many rows as the bar counts."""
 
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,10 @@ from jingsai.access import policy
 from jingsai.competitions.models import Competition
 from jingsai.dashboards.domain import medals, sections
 from jingsai.dashboards.domain.base import Filters, Scope
+from jingsai.dashboards.models import AwardTally, MedalCell
 from jingsai.people.models import Role
 from tests.dashboards_sections import direct
-from tests.factories import make_user
+from tests.factories import OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +122,36 @@ def test_medal_average_is_the_mean_total(sections_data):
     for unit in m.zones:
         d = expected["zone"][unit.key]
         assert unit.average == (Decimal(d["total"]) / 100 / d["ranked"]).quantize(Decimal("0.01"))
+
+
+def test_ranked_without_an_award_does_not_lead_the_awards(make_competition):
+    """Enterprises ranked without any award (more results, no award) come after one with an
+    award in the top ten by awards, on either database (PostgreSQL sorts NULL first in a
+    descending order), for the whole programme and for a co-organiser's competition."""
+    competition = make_competition(status=Competition.Status.PUBLISHED)
+    year = competition.year
+    awarded = OrganisationFactory(name="获奖企业")
+    unawarded = [OrganisationFactory(name=f"未获奖企业{i}") for i in range(11)]
+    cells: Counter = Counter()
+    for enterprise, award, n in [(awarded, "优秀奖", 1)] + [(e, "", 3) for e in unawarded]:
+        AwardTally.objects.create(
+            competition=competition, year=year, series=competition.series_id,
+            enterprise=enterprise.pk, award=award, n=n, total=8000 * n,
+        )  # fmt: skip
+        for series in (0, competition.series_id):  # the classes it counts in, brand 0 (all)
+            for unit in (enterprise.pk, 0):
+                cells[(series, unit, award)] += n
+    MedalCell.objects.bulk_create(
+        MedalCell(year=year, series=series, enterprise=unit, award=award, n=n, total=8000 * n)
+        for (series, unit, award), n in cells.items()
+    )
+    f = Filters(year=year)
+    for scope in (Scope(), Scope(competition_ids=frozenset({competition.pk}))):
+        leaders = medals.top_by_awards(f, scope)
+        assert [(u.key, u.awards, u.ranked) for u in leaders] == [(awarded.pk, 1, 1)], scope
+        table = medals.medals(f, scope)
+        assert [u.key for u in table.by_awards] == [awarded.pk], scope
+        assert table.enterprises[0].key == awarded.pk and table.enterprises_ranked == 12
 
 
 # --- top enterprises --------------------------------------------------------------------

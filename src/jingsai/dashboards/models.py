@@ -53,6 +53,13 @@ Maintenance
     :func:`~jingsai.dashboards.domain.participation.rebuild` recomputes a year
     from scratch (``jingsai rebuild-dashboard``); the tests check that both
     paths give the same cells and that the figures equal direct counts.
+
+Limited scopes
+    A co-organiser's competitions and an officer's enterprises are read from facts
+    split the same way, kept by the same calls: per competition
+    (:class:`CompetitionWorker`, :class:`CompetitionEnterprise`,
+    :class:`CompetitionCell`) and per enterprise (:class:`EnterpriseWorker`,
+    :class:`EnterpriseCell`, and ``EntryFact.enterprise``).
 """
 
 from django.db import models
@@ -122,7 +129,8 @@ class EnterpriseYear(models.Model):
 
 
 class EntryFact(models.Model):
-    """An approved entry as the summary counted it."""
+    """An approved entry as the summary counted it; ``enterprise`` is the entry's
+    (``Entry.enterprise``): an officer's entries are counted from these rows."""
 
     entry = models.OneToOneField(
         Entry, primary_key=True, on_delete=models.CASCADE, related_name="+"
@@ -134,9 +142,21 @@ class EntryFact(models.Model):
     zone = models.PositiveIntegerField(default=0)
     scope = models.CharField(max_length=20, blank=True)
     month = models.PositiveIntegerField(help_text="yyyymm of registration, local time.")
+    enterprise = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["year", "zone", "industry"], name="dashboard_ef_year_idx")]
+        indexes = [
+            models.Index(fields=["year", "zone", "industry"], name="dashboard_ef_year_idx"),
+            # covering, in the order an officer's entries are grouped: read from the index
+            # alone, without sorting (enterprise_facts.entries)
+            models.Index(
+                fields=[
+                    *("year", "enterprise", "series", "brand"),
+                    *("industry", "zone", "scope", "month"),
+                ],
+                name="dashboard_ef_enterprise_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year_id}: entry {self.entry_id}"
@@ -172,6 +192,69 @@ class Cell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_measure_display()} {self.year_id}: {self.n}"
+
+
+# --- per enterprise: an officer's scope (enterprise_facts.py) ---------------------------
+
+
+class EnterpriseWorker(models.Model):
+    """A worker taking part in a programme year through an enterprise's entries: an active
+    member of approved entries whose ``Entry.enterprise`` is that enterprise (his employer
+    or not), with ``tags`` the (series, brand) bits of those entries' competitions and his
+    industry and zone (the copies on the worker), as in :class:`WorkerYear`."""
+
+    year = models.ForeignKey(
+        ProgrammeYear, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    enterprise = models.PositiveIntegerField()
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+", db_index=False)
+    tags = models.BigIntegerField()
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "year", "enterprise"], name="dashboard_enterprise_worker"
+            )
+        ]
+        indexes = [
+            # covering: the workers of a few enterprises who take part through two of them
+            models.Index(
+                fields=["year", "enterprise", "worker", "tags", "industry", "zone"],
+                name="dashboard_ew_read_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id}: worker {self.worker_id} of {self.enterprise}"
+
+
+class EnterpriseCell(models.Model):
+    """Workers taking part through one enterprise's entries (:class:`EnterpriseWorker`),
+    counted per (series, brand) class (0: all, as in :class:`Cell`), industry and zone."""
+
+    year = models.ForeignKey(
+        ProgrammeYear, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    enterprise = models.PositiveIntegerField()
+    series = models.PositiveIntegerField(default=0)
+    brand = models.PositiveIntegerField(default=0)
+    industry = models.PositiveIntegerField(default=0)
+    zone = models.PositiveIntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # the upsert's conflict target, and the index an officer's figures read through
+            models.UniqueConstraint(
+                fields=["year", "enterprise", "series", "brand", "industry", "zone"],
+                name="dashboard_enterprise_cell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} {self.enterprise} {self.series}/{self.brand}: {self.n}"
 
 
 # --- the other sections' summaries (sections.py, medals.py) ----------------------------
@@ -256,7 +339,18 @@ class AwardTally(models.Model):
                 name="dashboard_award_tally_key",
             )
         ]
-        indexes = [models.Index(fields=["enterprise", "year"], name="dashboard_at_enterprise_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "year"], name="dashboard_at_enterprise_idx"),
+            # covering, for a set of competitions: their zones and industries grouped per
+            # competition in the order of the index (medals._place_units), their enterprises
+            models.Index(
+                fields=[
+                    *("competition", "year", "zone", "industry", "award"),
+                    *("series", "brand", "enterprise", "n", "total"),
+                ],
+                name="dashboard_at_place_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.competition_id}/{self.enterprise}/{self.award}: {self.n}"

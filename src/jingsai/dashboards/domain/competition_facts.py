@@ -79,9 +79,9 @@ def _where(key: str, ids, comps, prefix: str = "") -> tuple[str, list[int]]:
 
 
 def count_entry(deltas: Counter, competition: int, fact: tuple, sign: int) -> None:
-    """An entry fact (year, series, brand, industry, zone, scope, month) of a competition
+    """An entry fact (year, series, brand, industry, zone, scope, month, …) of a competition
     added (+1) or taken away (−1): its competition cells' deltas, keyed with :data:`MARK`."""
-    _year, _series, _brand, industry, zone, scope, month = fact
+    industry, zone, scope, month = fact[3:7]
     deltas[(MARK, competition, ENTRIES, industry, zone, scope, 0)] += sign
     deltas[(MARK, competition, ENTRIES_BY_MONTH, industry, zone, "", month)] += sign
 
@@ -254,7 +254,9 @@ def people(model, key: str, bit_of: dict[int, int], filters) -> list[tuple[int, 
             "SELECT mask, industry, zone, COUNT(*) FROM ("  # noqa: S608 (names from the model)
             f"SELECT {key}, industry, zone, {total}(CASE competition_id {case} END){close} "
             f"AS mask FROM {_q(model)} WHERE competition_id IN ({marks}){place} "
-            f"GROUP BY {key}, industry, zone) found GROUP BY mask, industry, zone",
+            # in the order of the read index (competition, zone, industry, …): each
+            # competition's rows come sorted, and SQLite's sort of them costs less
+            f"GROUP BY zone, industry, {key}) found GROUP BY mask, industry, zone",
             [*case_params, *params, *place_params],
         )
         return cursor.fetchall()

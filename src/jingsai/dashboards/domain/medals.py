@@ -28,12 +28,14 @@ Summaries
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
@@ -428,7 +430,8 @@ def enterprise_units(rows: QuerySet, points, *, order: tuple[str, ...], limit: i
         rows.values("enterprise")
         .annotate(
             points=Sum(F("n") * points_case(points)),
-            awards=Sum("n", filter=~Q(award="")),
+            # 0, not NULL, without an award: PostgreSQL sorts NULL first in a DESC order
+            awards=Coalesce(Sum("n", filter=~Q(award="")), 0),
             ranked=Sum("n"),
             total=Sum("total"),
         )
@@ -484,33 +487,121 @@ def _named(units: list[Unit]) -> list[Unit]:
     return units
 
 
-def _in_python(rows: QuerySet, points) -> dict[str, dict[int, Unit]]:
-    """A limited scope's tally rows (its competitions or enterprises: thousands, not
-    millions) read once and summed per enterprise, zone and industry."""
+type Totals = tuple[int, int, int, int, int]  # enterprise, points, awards, ranked, total
+
+
+def _per_enterprise(rows: QuerySet, points) -> list[Totals]:
+    """A limited scope's tally rows (its competitions' or enterprises': thousands, not
+    millions) summed per enterprise in the database: (enterprise, points, awards, ranked,
+    total) of every enterprise with a ranked result. Grouped on ``enterprise + 0``: after
+    reading the scope's rows through their competition or enterprise, rather than walking
+    the whole enterprise index in order (SQLite's choice for a set of competitions)."""
+    return _fetch(_summed(rows, points))
+
+
+def _summed(rows: QuerySet, points) -> QuerySet:
+    return (
+        rows.annotate(unit=F("enterprise") + 0)
+        .values("unit")
+        .annotate(
+            points=Coalesce(Sum(F("n") * points_case(points)), 0),
+            awards=Coalesce(Sum("n", filter=~Q(award="")), 0),
+            ranked=Sum("n"),
+            sum_total=Sum("total"),
+        )
+        .order_by()
+        .values_list("unit", "points", "awards", "ranked", "sum_total")
+    )
+
+
+def _fetch(query: QuerySet) -> list[tuple]:
+    """The rows of ``query`` through the cursor: integers need no converting, and
+    thousands of rows cost less without the ORM's per-value converters."""
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # an empty scope
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _top(found: list[Totals], by: str, limit: int) -> list[Totals]:
+    """The ``limit`` leading enterprises by points (ties: more awards, then the lower id)
+    or by awards (ties: more points, then the lower id; only those with an award)."""
+    if by == "points":
+        return heapq.nsmallest(limit, found, key=lambda t: (-t[1], -t[2], t[0]))
+    awarded = (t for t in found if t[2])
+    return heapq.nsmallest(limit, awarded, key=lambda t: (-t[2], -t[1], t[0]))
+
+
+def _enterprise_units(rows: QuerySet, chosen: list[Totals]) -> list[Unit]:
+    """Units of the chosen enterprises, in their order: their counts per award read from
+    the scope's rows, their names, zones and industries from the organisations."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    ids = sorted({t[0] for t in chosen})
+    if ids:
+        for enterprise, award, n in (
+            rows.filter(enterprise__in=ids)
+            .order_by()
+            .values_list("enterprise", "award")
+            .annotate(n=Sum("n"))
+        ):
+            counts[enterprise][award] = n
+    units = [
+        Unit(
+            key=enterprise,
+            name="",
+            counts=counts[enterprise],
+            ranked=int(ranked or 0),
+            total=int(total or 0),  # a SUM of bigint is a numeric on PostgreSQL
+            points=int(points or 0),
+        )
+        for enterprise, points, _awards, ranked, total in chosen
+    ]
+    return _named(units)
+
+
+def _place_units(rows: QuerySet, points, names: dict[str, dict[int, str]]) -> dict[str, list]:
+    """The scope's zones and industries, summed in the database per competition, zone,
+    industry and award (a few hundred rows each, grouped in the order of the
+    competition's covering index, without sorting its rows), ranked as the cells' are."""
     value = dict(points)
-    units: dict[str, dict[int, Unit]] = {"enterprise": {}, "zone": {}, "industry": {}}
-    for enterprise, industry, zone, award, n, total in (
-        rows.values("enterprise", "industry", "zone", "award")
+    units: dict[str, dict[int, Unit]] = {"zone": {}, "industry": {}}
+    for _competition, zone, industry, award, n, total in (
+        rows.order_by()
+        .values_list("competition_id", "zone", "industry", "award")
         .annotate(n=Sum("n"), t=Sum("total"))
-        .values_list("enterprise", "industry", "zone", "award", "n", "t")
     ):
-        for by, key in (("enterprise", enterprise), ("zone", zone), ("industry", industry)):
+        for by, key in (("zone", zone), ("industry", industry)):
             unit = units[by].get(key)
             if unit is None:
-                unit = units[by][key] = Unit(key=key, name="")
+                unit = units[by][key] = Unit(key=key, name=names[by].get(key, _("none")))
             unit.counts[award] = unit.counts.get(award, 0) + n
             unit.ranked += n
-            unit.total += total or 0
+            unit.total += int(total or 0)
             unit.points += n * value.get(award, 0)
-    return units
+    out = {}
+    for by, found in units.items():
+        out[by] = sorted(found.values(), key=lambda u: (-u.points, -u.awards, u.key == 0, u.key))
+        _rank(out[by])
+    return out
 
 
 def top_by_awards(filters: Filters, scope: Scope, limit: int = 10) -> list[Unit]:
     """The enterprises with most awards (ties: more points, then the lower id)."""
     points = points_of(filters.year)
     per_enterprise, _per_unit = tally_rows(filters, scope)
-    found = enterprise_units(per_enterprise, points, order=("-awards", "-points"), limit=limit)
-    return [u for u in found if u.awards]
+    if scope.everything:
+        found = enterprise_units(per_enterprise, points, order=("-awards", "-points"), limit=limit)
+        return [u for u in found if u.awards]
+    # the ten chosen in the database: ten rows read, not one per enterprise
+    chosen = _fetch(
+        _summed(per_enterprise, points)
+        .filter(awards__gt=0)
+        .order_by("-awards", "-points", "unit")[:limit]
+    )
+    return _enterprise_units(per_enterprise, chosen)
 
 
 def medals(filters: Filters, scope: Scope, *, limit: int = TABLE_ROWS) -> Medals:
@@ -527,25 +618,13 @@ def medals(filters: Filters, scope: Scope, *, limit: int = TABLE_ROWS) -> Medals
         zones = _units(per_unit, "zone", zone_names, points)
         industries = _units(per_unit, "industry", industry_names, points)
         ranked = per_enterprise.values("enterprise").distinct().count()
-    else:
-        units = _in_python(per_enterprise, points)
-        ordered = sorted(units["enterprise"].values(), key=lambda u: (-u.points, -u.awards, u.key))
-        enterprises = _named(ordered[:limit])
-        by_awards = _named(
-            [u for u in sorted(ordered, key=lambda u: (-u.awards, -u.points, u.key)) if u.awards][
-                :10
-            ]
-        )
-        zones, industries = [], []
-        for by, names, out in (("zone", zone_names, zones), ("industry", industry_names,
-                                                             industries)):  # fmt: skip
-            for unit in units[by].values():
-                unit.name = names.get(unit.key, _("none"))
-            out.extend(
-                sorted(units[by].values(), key=lambda u: (-u.points, -u.awards, u.key == 0, u.key))
-            )
-            _rank(out)
-        ranked = len(units["enterprise"])
+    else:  # the scope's tally rows: grouped in SQL, the leaders chosen in memory
+        found = _per_enterprise(per_enterprise, points)
+        enterprises = _enterprise_units(per_enterprise, _top(found, "points", limit))
+        by_awards = _enterprise_units(per_enterprise, _top(found, "awards", 10))
+        places = _place_units(per_unit, points, {"zone": zone_names, "industry": industry_names})
+        zones, industries = places["zone"], places["industry"]
+        ranked = len(found)
     _rank(enterprises)
     total = Unit(key=0, name=_("all"))
     for unit in zones:

@@ -12,8 +12,11 @@
 Each of them also keeps the per-competition facts of a co-organiser's dashboard in step
 (:mod:`jingsai.dashboards.domain.competition_facts`: workers and enterprises per
 competition, entries per competition), in the same transaction and after the workers and
-enterprises are locked; :func:`rebuild` rebuilds them, and the certificate, skill-level
-and attendance facts (:mod:`jingsai.dashboards.domain.worker_facts`), with the year.
+enterprises are locked, and the per-enterprise facts of an officer's dashboard
+(:mod:`jingsai.dashboards.domain.enterprise_facts`: workers taking part through an
+enterprise's entries, refreshed with the workers' facts; the entry facts carry their
+enterprise); :func:`rebuild` rebuilds them, and the certificate, skill-level and
+attendance facts (:mod:`jingsai.dashboards.domain.worker_facts`), with the year.
 
 All of it is set-based in chunks: a few queries per thousand entries, never
 one per row.
@@ -64,7 +67,12 @@ from django.utils import timezone
 
 from jingsai.catalogue.models import ProgrammeYear
 from jingsai.competitions.models import Competition, Entry, EntryMember
-from jingsai.dashboards.domain import competition_facts, enterprise_tally, worker_facts
+from jingsai.dashboards.domain import (
+    competition_facts,
+    enterprise_facts,
+    enterprise_tally,
+    worker_facts,
+)
 from jingsai.dashboards.models import (
     MAX_BITS,
     Cell,
@@ -153,9 +161,12 @@ def _tag_classes(bits: dict[tuple[int, int], int]):
 
 def _apply(deltas: Counter) -> None:
     """Add ``deltas`` to the cells, one upsert each, in key order (no deadlocks); those
-    keyed with :data:`competition_facts.MARK` to the competition cells."""
-    mine = {k: d for k, d in deltas.items() if k[0] != competition_facts.MARK}
+    keyed with :data:`competition_facts.MARK` to the competition cells, those keyed with
+    :data:`enterprise_facts.MARK` to the enterprise cells."""
+    marks = (competition_facts.MARK, enterprise_facts.MARK)
+    mine = {k: d for k, d in deltas.items() if k[0] not in marks}
     competition_facts.apply({k: d for k, d in deltas.items() if k[0] == competition_facts.MARK})
+    enterprise_facts.apply({k: d for k, d in deltas.items() if k[0] == enterprise_facts.MARK})
     rows = [(*key, d) for key, d in sorted(mine.items()) if d]
     if not rows:
         return
@@ -180,7 +191,7 @@ def _count_people(
 
 
 def _count_entry(deltas: Counter, fact: tuple, sign: int) -> None:
-    year, series, brand, industry, zone, scope, month = fact
+    year, series, brand, industry, zone, scope, month = fact[:7]
     for s, b in _classes([(series, brand)]):
         deltas[(year, ENTRIES, s, b, industry, zone, scope, 0)] += sign
         deltas[(year, ENTRIES_BY_MONTH, s, b, industry, zone, "", month)] += sign
@@ -205,7 +216,15 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
         old = {
             row[0]: row[1:]
             for row in EntryFact.objects.filter(entry_id__in=chunk).values_list(
-                "entry_id", "year_id", "series", "brand", "industry", "zone", "scope", "month"
+                "entry_id",
+                "year_id",
+                "series",
+                "brand",
+                "industry",
+                "zone",
+                "scope",
+                "month",
+                "enterprise",
             )
         }
         new = {}
@@ -251,6 +270,7 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
                     zone or 0,
                     scope or "",
                     _month(created),
+                    enterprise,
                 )
         # the years an entry counted in before, too: a competition moved to another
         # year leaves its members and enterprises to be recounted in the old one
@@ -275,6 +295,7 @@ def _refresh_entries(entry_ids: list[int], deltas: Counter) -> tuple[set, set, s
                     zone=f[4],
                     scope=f[5],
                     month=f[6],
+                    enterprise=f[7],
                 )
                 for pk in changed
                 if (f := new.get(pk)) is not None
@@ -399,7 +420,10 @@ def _enterprise_source(chunk, years):
 def refresh_workers(
     worker_ids: Iterable[int], year_ids: Iterable[int] | None = None, *, deltas=None
 ) -> None:
-    """Recompute these workers' facts (in these years, or all) and the cells they change."""
+    """Recompute these workers' facts (in these years, or all) and the cells they change,
+    the per-enterprise ones too (:mod:`.enterprise_facts`)."""
+    worker_ids = sorted(set(worker_ids))
+    year_ids = list(year_ids) if year_ids is not None else None
     with transaction.atomic():
         own = deltas is None
         deltas = Counter() if own else deltas
@@ -413,6 +437,8 @@ def refresh_workers(
             source=_worker_source,
             measure=WORKERS,
         )
+        # the workers are locked now (in id order, above)
+        enterprise_facts.refresh_workers(worker_ids, year_ids, deltas)
         if own:
             _apply(deltas)
             competition_facts.refresh_workers(worker_ids, _competitions_of(year_ids))
@@ -514,6 +540,7 @@ def rebuild(year: ProgrammeYear | None = None) -> dict[str, int]:
     for one in years:
         with transaction.atomic():
             counts += _rebuild_year(one)
+            counts += enterprise_facts.rebuild(one)
             counts += competition_facts.rebuild(one)
             counts += worker_facts.rebuild(one)
             counts["enterprise_tallies"] += enterprise_tally.rebuild(one)
@@ -570,16 +597,17 @@ def _rebuild_year(year: ProgrammeYear) -> Counter:
                 f_scope=Coalesce("level__scope", Value("")),
                 f_month=ExtractYear("created_at", tzinfo=tz) * 100
                 + ExtractMonth("created_at", tzinfo=tz),
+                f_enterprise=F("enterprise_id"),
             )
             .values_list(
                 "f_entry", "f_year", "f_series", "f_brand", "f_industry", "f_zone", "f_scope",
-                "f_month",
+                "f_month", "f_enterprise",
             )
         )  # fmt: skip
         sql, params = facts.query.sql_with_params()
         cursor.execute(
             f"INSERT INTO {q(EntryFact._meta.db_table)} "
-            f"(entry_id, year_id, series, brand, industry, zone, scope, month) {sql}",
+            f"(entry_id, year_id, series, brand, industry, zone, scope, month, enterprise) {sql}",
             params,
         )
     cells: Counter = Counter()

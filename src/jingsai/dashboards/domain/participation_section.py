@@ -12,10 +12,13 @@ Two ways to count, one definition (see :mod:`jingsai.dashboards.models`):
   enterprise taking part in a competition, and entry counts per competition), makes the
   scope's own cells in memory from three grouped queries over the rows of its
   competitions, then sums them as the stored ones are summed;
-- an officer's enterprises: :func:`scoped_counts` makes the scope's cells the same way
-  from the source tables limited to the scope (one enterprise: a few hundred entries,
-  tens of milliseconds). It counts any scope, and the tests check the other two paths
-  against it and against direct counts.
+- an officer's enterprises: :func:`enterprise_counts` reads the per-enterprise facts
+  (:mod:`~jingsai.dashboards.domain.enterprise_facts`: cells of the workers taking part
+  through each enterprise's entries, the enterprises' year facts, and the entry facts of
+  the enterprises, grouped), however many entries the enterprise has;
+- :func:`scoped_counts` makes any scope's cells the same way from the source tables
+  limited to the scope (seconds for the busiest enterprise or a large set of
+  competitions): the tests check the other paths against it and against direct counts.
 
 Both give the same dictionary (``figures()``'s shape) and agree on every definition: a
 worker counts when he is an active member of an approved entry of the year's
@@ -45,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from jingsai.catalogue.models import Brand, Industry, Series, Zone
 from jingsai.competitions.models import Competition, CompetitionLevel, Entry, EntryMember
-from jingsai.dashboards.domain import compare, competition_facts
+from jingsai.dashboards.domain import compare, competition_facts, enterprise_facts
 from jingsai.dashboards.domain.base import Chart, Filters, Scope, Section, Table
 from jingsai.dashboards.domain.base import Series as ChartSeries
 from jingsai.dashboards.domain.figures import (
@@ -96,12 +99,15 @@ FIELDS = {
 
 def counts(filters: Filters, scope: Scope) -> dict:
     """The participation figures for this reader: from the cells for everything, from the
-    per-competition facts for a co-organiser's competitions, else counted over the scope
-    (same shape as :func:`~jingsai.dashboards.domain.figures.figures`)."""
+    per-competition facts for a co-organiser's competitions, from the per-enterprise facts
+    for an officer's enterprises, else counted over the scope (same shape as
+    :func:`~jingsai.dashboards.domain.figures.figures`)."""
     if scope.everything:
         return figures(filters)
     if scope.enterprise_ids is None:
         return competition_counts(filters, scope)
+    if scope.competition_ids is None:
+        return enterprise_counts(filters, scope)
     return scoped_counts(filters, scope)
 
 
@@ -191,7 +197,6 @@ def competition_counts(filters: Filters, scope: Scope) -> dict:
         bit_of = {pk: 1 << i for i, pk in enumerate(sorted(pairs))}
         pair_of = {bit_of[pk]: pair for pk, pair in pairs.items()}
 
-        @lru_cache(maxsize=4096)
         def classes(mask: int) -> frozenset[tuple[int, int]]:
             taken = []
             while mask:
@@ -204,22 +209,69 @@ def competition_counts(filters: Filters, scope: Scope) -> dict:
         bits = _bits()
         classes = _tag_classes(bits)
         bit_of = {pk: bits.get(pair, 0) for pk, pair in pairs.items()}
+    read = _read(filters)
+    read_mask = lru_cache(maxsize=4096)(lambda mask: read(classes(mask)))
     for model, key, code in (
         (CompetitionWorker, "worker_id", WORKERS),
         (CompetitionEnterprise, "enterprise_id", ENTERPRISES),
     ):
         for mask, industry, zone, n in competition_facts.people(model, key, bit_of, filters):
-            for s, b in classes(int(mask or 0)):
+            for s, b in read_mask(int(mask or 0)):
                 cells[(code, s, b, industry, zone, "", 0)] += n
+    own = (filters.series or 0, filters.brand or 0)
+    of_competition = {pk: read(_classes([pair])) for pk, pair in pairs.items()}
     for competition, measure, industry, zone, level, month, n in competition_facts.entries(
         pairs, filters
     ):
-        for s, b in _classes([pairs[competition]]):
-            cells[(measure, s, b, industry, zone, level, month)] += n
-    return _figures_of([Cell(*key, n) for key, n in cells.items()], filters)
+        if measure == ENTRIES_BY_MONTH:  # by month: the filters' own class only
+            if own in of_competition[competition]:
+                cells[(measure, *own, industry, zone, level, month)] += n
+        else:
+            for s, b in of_competition[competition]:
+                cells[(measure, s, b, industry, zone, level, month)] += n
+    return _figures_of(cells, filters)
 
 
-def _figures_of(rows: list[Cell], filters: Filters) -> dict:
+def _read(filters: Filters):
+    """The (series, brand) classes, of those given, that the figures read: the filters'
+    own, those of its series (brand as filtered) and those of its brands (series as
+    filtered), as :func:`_sum_cells` sums them. The others need not be made."""
+    series, brand = filters.series or 0, filters.brand or 0
+
+    def read(classes: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        return tuple((s, b) for s, b in classes if s == series or b == brand)
+
+    return read
+
+
+def enterprise_counts(filters: Filters, scope: Scope) -> dict:
+    """The figures of a set of enterprises (``scope.enterprise_ids``), from the
+    per-enterprise facts (:mod:`~jingsai.dashboards.domain.enterprise_facts`): the workers'
+    cells, the enterprises' year facts and the entry facts, made into the scope's own
+    cells and summed as :func:`scoped_counts` sums them. Same definitions, same result,
+    without reading the enterprises' entries."""
+    ids = scope.enterprise_ids or frozenset()
+    classes = _tag_classes(_bits())
+    read = _read(filters)
+    own = (filters.series or 0, filters.brand or 0)
+    cells: Counter = Counter()
+    for series, brand, industry, zone, n in enterprise_facts.workers(filters, ids):
+        cells[(WORKERS, series, brand, industry, zone, "", 0)] += n
+    for tags, industry, zone, n in enterprise_facts.enterprises(filters, ids):
+        for s, b in read(classes(int(tags or 0))):
+            cells[(ENTERPRISES, s, b, industry, zone, "", 0)] += n
+    for series, brand, industry, zone, level, month, n in enterprise_facts.entries(filters, ids):
+        for s, b in read(_classes([(series, brand)])):
+            cells[(ENTRIES, s, b, industry, zone, level, 0)] += n
+            if (s, b) == own:
+                cells[(ENTRIES_BY_MONTH, s, b, industry, zone, "", month)] += n
+    return _figures_of(cells, filters)
+
+
+def _figures_of(cells: dict, filters: Filters) -> dict:
+    """The figures of cells made in memory (key: measure, series, brand, industry, zone,
+    scope, month; value: how many)."""
+    rows = [Cell(*key, n) for key, n in cells.items() if n]
     entries_figures = _sum_cells(rows, filters, ENTRIES, ("industry", "zone", "scope"))
     months = _own(rows, filters, ENTRIES_BY_MONTH)
     entries_figures["by_month"] = _sums(months, "month")
@@ -266,7 +318,7 @@ def scoped_counts(filters: Filters, scope: Scope) -> dict:
         for s, b in _classes([(series, brand)]):
             cells[(ENTRIES, s, b, industry, zone, level, 0)] += n
             cells[(ENTRIES_BY_MONTH, s, b, industry, zone, "", month)] += n
-    return _figures_of([Cell(*key, n) for key, n in cells.items()], filters)
+    return _figures_of(cells, filters)
 
 
 class Cell(NamedTuple):

@@ -2,8 +2,9 @@
 
 The summaries are kept in step with every change of what they count; this recomputes
 them from the source tables (after a bulk load, or should they ever be in doubt): the
-participation cells and facts, the per-competition facts, the certificate, skill-level and
-attendance facts, the top-enterprise tallies and the medal table.
+participation cells and facts, the per-competition and per-enterprise facts, the
+certificate, skill-level and attendance facts, the top-enterprise tallies and the medal
+table.
 """
 
 import time
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             f"{counts.get('entries', 0):,} entries, {counts.get('cells', 0):,} cells, "
             f"{counts.get('competition_workers', 0):,} workers and "
             f"{counts.get('competition_enterprises', 0):,} enterprises per competition, "
+            f"{counts.get('enterprise_workers', 0):,} workers per enterprise, "
             f"{counts.get('certificate_facts', 0):,} certificates, "
             f"{counts.get('upgrade_facts', 0):,} skill-level upgrades, "
             f"{counts.get('attendance_facts', 0):,} attendances, "
