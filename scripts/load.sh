@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Load test (issue 9): 500 judges marking on their phones and 200 public readers for 3 minutes
-# against gunicorn (the production server, deploy/jingsai.service's settings) on 127.0.0.1 with
+# against gunicorn (the production server) on 127.0.0.1 with
 # PostgreSQL; then every submitted mark is checked to be stored exactly once.
 # Needs PostgreSQL at 127.0.0.1:5432 (user postgres). Scale: LOAD_JUDGES (500), LOAD_READERS (200),
-# LOAD_SECONDS (180), WORKERS (5) and THREADS (4) of gunicorn. Figures: benchmarks/load/results.md.
+# LOAD_SECONDS (180), WORKERS (9 sync workers of gunicorn: each request on its own connection, as
+# behind nginx, so the accept queue spreads them; WORKER_CLASS=gthread THREADS=4 for threads).
+# The server is warmed up (each page once per worker) before the clock starts.
+# Figures: benchmarks/load/results.md.
 source "$(dirname "$0")/_env.sh"
 set -euo pipefail
 "$UV" sync --frozen --python "$PYTHON" >/dev/null
@@ -11,8 +14,9 @@ set -euo pipefail
 JUDGES="${LOAD_JUDGES:-500}"
 READERS="${LOAD_READERS:-200}"
 SECONDS_="${LOAD_SECONDS:-180}"
-WORKERS="${WORKERS:-5}"
-THREADS="${THREADS:-4}"
+WORKERS="${WORKERS:-9}"
+THREADS="${THREADS:-1}"
+WORKER_CLASS="${WORKER_CLASS:-sync}"
 PORT="${LOAD_PORT:-8100}"
 DB="${LOAD_DB:-jingsai_load}"
 WORK="$PWD/benchmarks/load/data"
@@ -22,7 +26,7 @@ if ! .venv/bin/python -c 'import socket; socket.create_connection(("127.0.0.1", 
   exit 2
 fi
 rm -rf "$WORK" && mkdir -p "$WORK"
-psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" postgres
+psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" postgres
 
 # production settings, as behind the reverse proxy (deploy/nginx.conf) that terminates TLS
 unset DEBUG DJANGO_SETTINGS_MODULE
@@ -43,15 +47,19 @@ echo "==> database $DB: migrate, Pudong preset, demo data"
 echo "==> $JUDGES judges with sheets to mark"
 .venv/bin/python benchmarks/load/prepare.py --judges "$JUDGES" --out "$LOAD_PLAN"
 
-echo "==> gunicorn: $WORKERS workers × $THREADS threads on 127.0.0.1:$PORT"
+echo "==> gunicorn: $WORKERS $WORKER_CLASS workers × $THREADS threads on 127.0.0.1:$PORT"
 .venv/bin/gunicorn jingsai.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS" \
-  --worker-class gthread --timeout 120 --error-logfile "$WORK/gunicorn.log" --log-level warning &
+  --worker-class "$WORKER_CLASS" --preload --timeout 120 --error-logfile "$WORK/gunicorn.log" \
+  --log-level warning &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
   curl -s -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/" && break
   sleep 1
 done
+
+echo "==> warming up: every page kind, a few times per worker"
+.venv/bin/python benchmarks/load/warm_up.py --host "http://127.0.0.1:$PORT" --times "$((WORKERS * 3))"
 
 echo "==> locust: $JUDGES judges and $READERS readers for $SECONDS_ s"
 .venv/bin/locust -f benchmarks/load/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
@@ -62,4 +70,4 @@ kill $SERVER; wait $SERVER 2>/dev/null || true
 echo "==> every submitted mark stored exactly once?"
 .venv/bin/python benchmarks/load/verify.py --plan "$LOAD_PLAN" --submitted "$LOAD_SUBMITTED" \
   --stats "$WORK/locust_stats.csv" \
-  --setup "$JUDGES judges and $READERS public readers for $SECONDS_ s; gunicorn $WORKERS workers × $THREADS threads (gthread) on 127.0.0.1, PostgreSQL on 127.0.0.1, production settings behind a TLS proxy (X-Forwarded-Proto); locust on the same machine."
+  --setup "$JUDGES judges and $READERS public readers for $SECONDS_ s; gunicorn $WORKERS $WORKER_CLASS workers × $THREADS threads (warmed up) on 127.0.0.1, PostgreSQL on 127.0.0.1, production settings behind a TLS proxy (X-Forwarded-Proto); locust on the same machine."

@@ -14,8 +14,9 @@ with a pause between pages.
 
 Think times: 8–20 s per mark (the judge watches the task, then scores the aspect:
 a sheet of ten marks in about two and a half minutes), 2–5 s on the check page;
-5–15 s per public page. Everyone arrives within the first 30 s (not all in the same
-second). Requests go as through the production reverse proxy: ``X-Forwarded-Proto:
+5–15 s per public page. Everyone arrives within the first 30 s, and each judge is
+found part-way through his first sheet (the marks before are already on the page), so
+that sheets end at different times as in a competition under way, not all at once. Requests go as through the production reverse proxy: ``X-Forwarded-Proto:
 https`` and the site's own Origin, with the session and CSRF cookies set by hand
 (the cookies are Secure, and the test talks plain HTTP to 127.0.0.1).
 """
@@ -86,6 +87,7 @@ class Judge(Browser):
         self.judge = next_judge()
         self.csrf = secrets.token_hex(16)  # 32 characters: a CSRF secret of the right form
         self.todo = list(self.judge["entries"])
+        self.typed_before = random.randrange(len(self.judge["criteria"]))  # first sheet only
 
     def _post(self, url: str, data: dict, name: str, *, htmx: bool = False):
         headers = self.headers(session=self.judge["session"], csrf=self.csrf)
@@ -124,20 +126,23 @@ class Judge(Browser):
                 response.failure(f"sheet answered {response.status_code}")
                 return
         marks: dict[str, str] = {}
-        for code, maximum in self.judge["criteria"]:
-            self.wait_a(8, 20)
+        already, self.typed_before = self.typed_before, 0
+        for position, (code, maximum) in enumerate(self.judge["criteria"]):
             value = Decimal(random.randint(maximum * 2, maximum * 4)) / 4  # quarter points
             marks[code] = f"{value.normalize():f}"
+            if position < already:
+                continue  # typed before the test started: sent with the next draft
+            self.wait_a(8, 20)
             form = {f"mark-{c}": v for c, v in marks.items()}
             with self._post(base + "draft/", form, "judge: draft saved (htmx)", htmx=True) as r:
                 if r.status_code != 200 or "sheet-saved-at" not in r.text:
-                    r.failure(f"draft answered {r.status_code}: {r.text[:200]}")
+                    r.failure(f"draft answered {r.status_code}: {(r.text or '')[:200]}")
                     return
         form = {f"mark-{c}": v for c, v in marks.items()}
         self.wait_a(2, 5)
         with self._post(base + "submit/", form, "judge: check before submitting") as r:
             if r.status_code != 200 or 'name="confirm"' not in r.text:
-                r.failure(f"check answered {r.status_code}: {r.text[:200]}")
+                r.failure(f"check answered {r.status_code}: {(r.text or '')[:200]}")
                 return
         self.wait_a(2, 5)
         confirm = form | {"confirm": "1"}
