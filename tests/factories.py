@@ -44,8 +44,10 @@ class WorkerFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"王{'一二三四五六七八九十'[n % 10]}")
     name_initials = factory.LazyAttribute(lambda o: pinyin_initials(o.name))
+    # born 1975–1999 whatever the session's count (an ever later birth date reached this
+    # year after ~17,000 workers: a roster then refused the "known" worker's number)
     id_number = factory.LazyFunction(
-        lambda: make_id_number(birth=dt.date(1980, 1, 1) + dt.timedelta(days=next(_serial)))
+        lambda: make_id_number(birth=dt.date(1975, 1, 1) + dt.timedelta(days=next(_serial) % 9000))
     )
     birth_date = factory.LazyAttribute(
         lambda o: dt.date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14]))
