@@ -39,6 +39,7 @@ from django.db.models import Count, Q, Sum
 
 from jingsai.catalogue.models import ProgrammeYear
 from jingsai.competitions.models import Competition, Entry, EntryMember
+from jingsai.dashboards.domain import bulk
 from jingsai.dashboards.models import (
     EnterpriseCell,
     EnterpriseWorker,
@@ -204,19 +205,11 @@ def rebuild(year: ProgrammeYear) -> Counter:
     for enterprise, tags, industry, zone, n in grouped.iterator(chunk_size=5000):
         for s, b in classes(tags):
             cells[(year.pk, enterprise, s, b, industry, zone)] += n
-    rows = [(*key, n) for key, n in sorted(cells.items())]
-    columns = "(year_id, enterprise, series, brand, industry, zone, n)"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_q(EnterpriseCell)} {columns} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {_q(EnterpriseCell)} {columns} "  # noqa: S608 (names, as above)
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                rows,
-            )
+    bulk.copy_rows(
+        EnterpriseCell,
+        ["year_id", "enterprise", "series", "brand", "industry", "zone", "n"],
+        [(*key, n) for key, n in sorted(cells.items())],
+    )
     return Counter(
         enterprise_workers=EnterpriseWorker.objects.filter(year=year).count(),
         enterprise_cells=len(cells),

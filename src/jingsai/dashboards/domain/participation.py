@@ -68,6 +68,7 @@ from django.utils import timezone
 from jingsai.catalogue.models import ProgrammeYear
 from jingsai.competitions.models import Competition, Entry, EntryMember
 from jingsai.dashboards.domain import (
+    bulk,
     competition_facts,
     enterprise_facts,
     enterprise_tally,
@@ -633,23 +634,11 @@ def _rebuild_year(year: ProgrammeYear) -> Counter:
             scope, month = (value, 0) if by == "scope" else ("", value)
             for s, b in _classes([(series, brand)]):
                 cells[(year.pk, measure, s, b, industry, zone, scope, month)] += n
-    # through the cursor (COPY on PostgreSQL): at Pudong scale a year has some 10**5 cells,
-    # and model instances would cost more than the database
-    rows = [(*key, n) for key, n in sorted(cells.items())]
-    columns = "(year_id, measure, series, brand, industry, zone, scope, month, n)"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                f"COPY {q(Cell._meta.db_table)} {columns} FROM STDIN"  # names from the model
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {q(Cell._meta.db_table)} {columns} "  # noqa: S608 (names, as above)
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                rows,
-            )
+    bulk.copy_rows(
+        Cell,
+        ["year_id", "measure", "series", "brand", "industry", "zone", "scope", "month", "n"],
+        [(*key, n) for key, n in sorted(cells.items())],
+    )
     return Counter(
         workers=WorkerYear.objects.filter(year=year).count(),
         enterprises=EnterpriseYear.objects.filter(year=year).count(),
