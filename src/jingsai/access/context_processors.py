@@ -1,6 +1,10 @@
-"""Navigation built from the access policy, so menus never offer a forbidden page."""
+"""Navigation built from the access policy, so menus never offer a forbidden page.
+
+Worked out only when a template shows it (a fragment answering htmx does not): the
+policy's questions cost queries on every page otherwise."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from jingsai.access import policy
@@ -10,6 +14,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "primary_role": None}
+    return {
+        "nav_items": SimpleLazyObject(lambda: nav_items(user)),
+        "primary_role": SimpleLazyObject(lambda: policy.primary_role(user)),
+    }
+
+
+def nav_items(user) -> list:
     items = [(_("Home"), reverse("portal:home"))]
     if policy.can_read_dashboard(user):
         items.append((_("Dashboard"), reverse("backoffice:dashboard")))
@@ -39,5 +50,4 @@ def navigation(request):
         items.append((_("Audit trail"), reverse("backoffice:audit_list")))
     if policy.roles_of(user):  # jingsai.api.tokens.may_use_api
         items.append((_("API tokens"), reverse("portal:api_tokens")))
-    role = policy.primary_role(user)
-    return {"nav_items": items, "primary_role": role}
+    return items

@@ -290,7 +290,11 @@ def judge_seats(user: User):
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return PanelJudge.objects.none()
-    return PanelJudge.objects.filter(user=user).select_related("competition")
+    # with what every judge's page asks of the competition: its judging settings (blind
+    # marking, marks confirmed) and whether it is marked on a WorldSkills scheme
+    return PanelJudge.objects.filter(user=user).select_related(
+        "competition", "competition__judging", "competition__worldskills_scheme"
+    )
 
 
 def seats_of(user: User) -> list:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jingsai.certification.domain.issuing import normalise_number
 from jingsai.certification.models import Certificate
 from jingsai.common.masking import mask_name
+from jingsai.honours.models import Honour
 
 
 class LookupForm(forms.Form):
@@ -59,20 +60,16 @@ def lookup(request):
 @login_not_required
 def verify(request, number):
     number = normalise_number(number)
-    certificate = (
-        Certificate.objects.select_related(
-            "worker",
-            "holder_organisation",
-            "competition",
-            "competition__year",
-            "honour__round__year",
-            "honour__category",
-            "honour__innovation",
-            "issuer",
-        )
-        .filter(number=number)
-        .first()
-    )
+    # the page anyone may ask for, so kept light: the honour's own rows only for an honour
+    # certificate (one join of ten costs more to plan than the look-up itself)
+    found = Certificate.objects.select_related(
+        "worker", "holder_organisation", "competition__year", "issuer"
+    ).filter(number=number)[:1]
+    certificate = found[0] if found else None
     if certificate is None:
         return _page(request, None, number, status=404)
+    if certificate.honour_id:
+        certificate.honour = Honour.objects.select_related(
+            "round__year", "category", "innovation"
+        ).get(pk=certificate.honour_id)
     return _page(request, certificate, number)

@@ -32,7 +32,7 @@ from jingsai.access import policy
 from jingsai.access.decorators import get_visible_or_404, requires
 from jingsai.competitions.models import Competition, Entry, EntryMember
 from jingsai.judging.domain import panel, sheets
-from jingsai.judging.models import BlindCode, Criterion, Judging, PanelJudge, Sheet, Stage
+from jingsai.judging.models import BlindCode, Criterion, PanelJudge, Sheet, Stage
 from jingsai.worldskills.domain import deductions, marking
 from jingsai.worldskills.models import MeasurementInput, Scheme
 
@@ -73,19 +73,38 @@ def entry_label(entry: Entry, *, hidden: bool) -> str:
     return " · ".join(part for part in (entry.number or "", name) if part) or f"#{entry.pk}"
 
 
-def _assigned(user, competition: Competition, *, hidden: bool):
-    entries = policy.entries_assigned_to(user, competition).select_related("blind_code")
+def _assigned(user, competition: Competition, *, hidden: bool, labels: bool = True):
+    """The entries assigned to the user on ``competition``; ``labels``: with what
+    :func:`entry_label` shows (the drawn code, or the members' names)."""
+    entries = policy.entries_assigned_to(user, competition)
+    if not labels:
+        return entries
+    entries = entries.select_related("blind_code")
     return entries if hidden else entries.prefetch_related(_members())
 
 
-def _place(request, pk: int, entry_pk: int) -> tuple[PanelJudge, Entry, bool]:
-    """The user's seat on competition ``pk`` and the entry assigned to him there, or 404."""
+def _read_with_seat(competition: Competition, accessor: str, default):
+    """What the judge's seats read with their competition (:func:`policy.seats_of`):
+    its judging row or WorldSkills scheme (None: it has none); ``default`` otherwise."""
+    relation = getattr(Competition, accessor).related
+    return relation.get_cached_value(competition) if relation.is_cached(competition) else default
+
+
+def _hidden(competition: Competition) -> bool:
+    return panel.identities_hidden(competition, _read_with_seat(competition, "judging", False))
+
+
+def _place(
+    request, pk: int, entry_pk: int, *, labels: bool = True
+) -> tuple[PanelJudge, Entry, bool]:
+    """The user's seat on competition ``pk`` and the entry assigned to him there, or 404.
+    ``labels=False`` when the answer does not name the entry (a saved draft)."""
     seat = policy.seat_in(request.user, pk)
     if seat is None:
         raise Http404
-    hidden = panel.identities_hidden(seat.competition)
+    hidden = _hidden(seat.competition)
     entry = get_visible_or_404(
-        _assigned(request.user, seat.competition, hidden=hidden), pk=entry_pk
+        _assigned(request.user, seat.competition, hidden=hidden, labels=labels), pk=entry_pk
     )
     entry.competition = seat.competition  # one object: what is read of it is read once
     return seat, entry, hidden
@@ -93,12 +112,12 @@ def _place(request, pk: int, entry_pk: int) -> tuple[PanelJudge, Entry, bool]:
 
 def _refusal(seat: PanelJudge, entry: Entry, *, hidden: bool) -> str:
     """Why this judge may not mark this entry now ("" when he may)."""
-    competition = entry.competition
-    if competition.status not in sheets.MARKING_STATUSES:
-        return _("Marking is not open: the competition is not being judged.")
-    if Judging.objects.filter(pk=competition.pk, marks_confirmed_at__isnull=False).exists():
-        return _("The chief judge has confirmed the marks; they are closed.")
-    reason = panel.marking_refusal(seat, entry)
+    facts = panel.marking_facts(seat, entry)
+    try:
+        sheets.check_marking_open(entry.competition, confirmed=facts.confirmed)
+    except sheets.SheetRefused as refused:
+        return str(refused)
+    reason = panel.marking_refusal(seat, entry, facts)
     if reason and hidden:
         # the domain's reason names the entry and its organisation: not under blind marking
         return _("You may not mark this entry: you have a conflict of interest with it.")
@@ -148,7 +167,7 @@ def _seat_view(user, seat: PanelJudge) -> SeatView:
     competition = seat.competition
     if competition.status != Competition.Status.JUDGING:
         return SeatView(seat, marking=False)
-    hidden = panel.identities_hidden(competition)
+    hidden = _hidden(competition)
     own = {
         sheet.entry_id: sheet
         for sheet in policy.sheets_visible_to(user, competition)
@@ -175,7 +194,11 @@ def _seat_view(user, seat: PanelJudge) -> SeatView:
 
 @requires(policy.is_judge)
 def judging(request):
-    seats = policy.judge_seats(request.user).order_by("-competition__registration_closes", "-id")
+    def newest_first(seat):  # registration closing latest first; none set: last
+        closes = seat.competition.registration_closes
+        return (closes is not None, closes or 0, seat.pk)
+
+    seats = sorted(policy.seats_of(request.user), key=newest_first, reverse=True)
     views = [_seat_view(request.user, seat) for seat in seats]
     views.sort(key=lambda v: not v.marking)  # competitions being judged first
     return render(request, "portal/judging/list.html", {"seats": views})
@@ -329,9 +352,10 @@ def _save(seat: PanelJudge, entry: Entry, values: dict[str, str], *, hidden: boo
 @requires(policy.is_judge)
 def sheet_draft(request, pk, entry_pk):
     """Save the draft: answers htmx with a small fragment, a plain post with the page."""
-    seat, entry, hidden = _place(request, pk, entry_pk)
     if request.method != "POST":
+        _place(request, pk, entry_pk, labels=False)  # 404 for an entry not his
         return redirect("portal:judge_sheet", pk=pk, entry_pk=entry_pk)
+    seat, entry, hidden = _place(request, pk, entry_pk, labels=not request.htmx)
     if _worldskills(entry.competition):
         return _ws_draft(request, seat, entry, hidden)
     criteria = sheets.criteria_of(entry.competition)
@@ -444,7 +468,10 @@ def _check_before_submitting(request, seat, entry, hidden, criteria, values):
 
 
 def _worldskills(competition: Competition) -> bool:
-    return Scheme.objects.filter(competition=competition).exists()
+    scheme = _read_with_seat(competition, "worldskills_scheme", False)
+    if scheme is False:
+        return Scheme.objects.filter(competition=competition).exists()
+    return scheme is not None
 
 
 @dataclass

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from jingsai.common.domain import audit
@@ -61,7 +61,8 @@ class ConflictIndex:
         for user_id, org_id in RoleGrant.objects.filter(user_id__in=by_user).values_list(
             "user_id", "organisation_id"
         ):
-            belongs[by_user[user_id]].add(org_id)
+            if org_id:  # a grant without an organisation (a programme role) is no conflict
+                belongs[by_user[user_id]].add(org_id)
         declared: dict[int, set[int]] = {j.pk: set() for j in judges}
         for judge_id, org_id in Conflict.objects.filter(judge__in=judges).values_list(
             "judge_id", "organisation_id"
@@ -70,16 +71,29 @@ class ConflictIndex:
         return cls(belongs, declared)
 
     def reason(self, judge: PanelJudge, entry: Entry) -> str:
-        if entry.enterprise_id in self.belongs.get(judge.pk, ()):
-            return _(
-                "%(judge)s belongs to %(organisation)s, the organisation of entry %(entry)s."
-            ) % {"judge": judge.name, "organisation": entry.enterprise, "entry": entry_label(entry)}
-        if entry.enterprise_id in self.declared.get(judge.pk, ()):
-            return _(
-                "%(judge)s has declared a conflict of interest with %(organisation)s, "
-                "the organisation of entry %(entry)s."
-            ) % {"judge": judge.name, "organisation": entry.enterprise, "entry": entry_label(entry)}
-        return ""
+        return conflict_message(
+            judge,
+            entry,
+            belongs=entry.enterprise_id in self.belongs.get(judge.pk, ()),
+            declared=entry.enterprise_id in self.declared.get(judge.pk, ()),
+        )
+
+
+def conflict_message(judge: PanelJudge, entry: Entry, *, belongs: bool, declared: bool) -> str:
+    """The conflict rule's refusal: he belongs to the entry's organisation, or has declared
+    a conflict with it ("" when neither)."""
+    if belongs:
+        return _("%(judge)s belongs to %(organisation)s, the organisation of entry %(entry)s.") % {
+            "judge": judge.name,
+            "organisation": entry.enterprise,
+            "entry": entry_label(entry),
+        }
+    if declared:
+        return _(
+            "%(judge)s has declared a conflict of interest with %(organisation)s, "
+            "the organisation of entry %(entry)s."
+        ) % {"judge": judge.name, "organisation": entry.enterprise, "entry": entry_label(entry)}
+    return ""
 
 
 def entry_label(entry: Entry) -> str:
@@ -91,14 +105,59 @@ def conflict_reason(judge: PanelJudge, entry: Entry) -> str:
     return ConflictIndex.for_judges([judge]).reason(judge, entry)
 
 
-def marking_refusal(judge: PanelJudge, entry: Entry) -> str:
-    """Why a mark from ``judge`` for ``entry`` is not accepted ("" when it is)."""
+@dataclass(frozen=True)
+class MarkingFacts:
+    """What decides whether a judge's mark for an entry is taken now, read in one query:
+    the marks confirmed (closed), the entry assigned to him, a declared conflict with its
+    organisation, an account role there."""
+
+    confirmed: bool
+    assigned: bool
+    declared: bool
+    belongs: bool
+
+
+def marking_facts(judge: PanelJudge, entry: Entry) -> MarkingFacts:
+    """One round trip: asked on every draft a judge saves (the busiest request)."""
+    sql = """
+        SELECT
+          EXISTS (SELECT 1 FROM judging_judging
+                  WHERE competition_id = %s AND marks_confirmed_at IS NOT NULL),
+          EXISTS (SELECT 1 FROM judging_assignment WHERE judge_id = %s AND entry_id = %s),
+          EXISTS (SELECT 1 FROM judging_conflict WHERE judge_id = %s AND organisation_id = %s),
+          EXISTS (SELECT 1 FROM people_rolegrant WHERE user_id = %s AND organisation_id = %s)
+    """
+    params = [
+        entry.competition_id,
+        judge.pk,
+        entry.pk,
+        judge.pk,
+        entry.enterprise_id,
+        judge.user_id,
+        entry.enterprise_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        confirmed, assigned, declared, belongs = cursor.fetchone()
+    return MarkingFacts(bool(confirmed), bool(assigned), bool(declared), bool(belongs))
+
+
+def marking_refusal(judge: PanelJudge, entry: Entry, facts: MarkingFacts | None = None) -> str:
+    """Why a mark from ``judge`` for ``entry`` is not accepted ("" when it is); ``facts``
+    when the caller has just read them."""
     if judge.competition_id != entry.competition_id:
         return _("This judge is not on this competition's panel.")
-    reason = conflict_reason(judge, entry)
+    facts = facts or marking_facts(judge, entry)
+    enterprise = entry.enterprise_id
+    reason = conflict_message(
+        judge,
+        entry,
+        belongs=bool(enterprise) and (facts.belongs or judge.organisation_id == enterprise),
+        declared=bool(enterprise) and facts.declared,
+    )
     if reason:
         return reason
-    if not Assignment.objects.filter(judge=judge, entry=entry).exists():
+    if not facts.assigned:
         return _("This entry is not assigned to this judge.")
     return ""
 
@@ -329,7 +388,10 @@ def draw_blind_codes(*, actor: Any, competition: Competition) -> int:
     return len(new)
 
 
-def identities_hidden(competition: Competition) -> bool:
-    """Blind marking hides who an entry is until the chief judge has confirmed all marks."""
-    judging = Judging.objects.filter(pk=competition.pk).first()
+def identities_hidden(competition: Competition, judging: Judging | bool | None = False) -> bool:
+    """Blind marking hides who an entry is until the chief judge has confirmed all marks.
+    ``judging``: the competition's row (or None, it has none) when the caller has just
+    read it; otherwise it is read now."""
+    if judging is False:
+        judging = Judging.objects.filter(pk=competition.pk).first()
     return bool(judging and judging.blind and not judging.marks_confirmed_at)

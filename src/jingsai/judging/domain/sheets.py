@@ -116,19 +116,24 @@ def parse_marks(
     return parsed, errors
 
 
-def check_marking_open(competition: Competition) -> None:
+def check_marking_open(competition: Competition, *, confirmed: bool | None = None) -> None:
+    """``confirmed``: whether the chief judge has confirmed the marks, when the caller has
+    just read it (:func:`panel.marking_facts`)."""
     if competition.status not in MARKING_STATUSES:
         raise SheetRefused(_("Marking is not open: the competition is not being judged."))
-    judging = Judging.objects.filter(pk=competition.pk).first()
-    if judging and judging.marks_confirmed_at:
+    if confirmed is None:
+        judging = Judging.objects.filter(pk=competition.pk).first()
+        confirmed = bool(judging and judging.marks_confirmed_at)
+    if confirmed:
         raise SheetRefused(_("The chief judge has confirmed the marks; they are closed."))
 
 
 def _locked_sheet(judge: PanelJudge, entry: Entry, *, source: str, actor: Any) -> Sheet:
     """The sheet row, locked for this transaction (created when it does not exist), once
     marking is open and the judge may mark the entry."""
-    check_marking_open(entry.competition)
-    reason = panel.marking_refusal(judge, entry)
+    facts = panel.marking_facts(judge, entry)  # one query: asked on every draft
+    check_marking_open(entry.competition, confirmed=facts.confirmed)
+    reason = panel.marking_refusal(judge, entry, facts)
     if reason:
         raise SheetRefused(reason)
     sheet = Sheet.objects.select_for_update().filter(judge=judge, entry=entry).first()
