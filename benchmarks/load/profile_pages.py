@@ -1,10 +1,11 @@
 """What one request of each kind the load test makes costs on an idle server: wall time
 (median of ``--times``), database queries, and optionally a cProfile of one kind.
 
-Run after ``scripts/load.sh`` (it leaves the database and the plan), with the same
-environment as the server::
+Run by ``scripts/load.sh`` once the load test is over and checked (same database,
+plan and settings; figures in ``benchmarks/load/data/profile.txt``); by hand, with the
+environment load.sh exports and ``ALLOWED_HOSTS=testserver``::
 
-    bash scripts/load-profile.sh [--profile "judge: draft saved (htmx)"]
+    python benchmarks/load/profile_pages.py [--profile "judge: draft saved (htmx)"]
 
 Requests go through Django's test client in this process (no server, no network), so the
 figures are the application's and the database's share of a request.

@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import sys
+import timeit
 from decimal import Decimal
 from pathlib import Path
 
@@ -168,6 +169,12 @@ def write(results: dict) -> None:
     (HERE / "results.md").write_text("\n".join(lines) + "\n")
 
 
+def cpu_reference() -> float:
+    """Nanoseconds per ``sum(range(10))``, best of five: how fast this machine is now."""
+    runs = timeit.repeat("sum(range(10))", number=200_000, repeat=5)
+    return min(runs) / 200_000 * 1e9
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", type=Path, required=True)
@@ -183,7 +190,11 @@ def main() -> None:
     total = figures_of(next(r for r in rows if r["Name"] == "Aggregated"))
     results = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+            f"speed reference {cpu_reference():.0f} ns per `sum(range(10))` (machines of this "
+            "kind vary: compare runs by it)"
+        ),
         "setup": args.setup,
         "all": total,
         "by_request": dict(sorted(by_request.items())),

@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jingsai.access import policy, signin
 from jingsai.common.models import AuditEntry
 from jingsai.judging.models import PanelJudge
 
@@ -169,6 +170,21 @@ def test_who_needs_the_second_factor(accounts, make_competition):
     PanelJudge.objects.create(competition=competition, user=judge, code="J1", is_chief=True)
     assert client.get("/home/")["Location"].startswith("/two-factor/setup/")  # a chief: yes
     assert client.post("/logout/").status_code == 302  # signing out stays open
+
+
+@override_settings(JINGSAI_TWO_FACTOR=True)
+def test_the_one_query_answer_equals_the_answer_from_roles_and_seats(accounts, make_competition):
+    chief = accounts["judge"]
+    PanelJudge.objects.create(competition=make_competition(), user=chief, code="J1", is_chief=True)
+    answers = {}
+    for role, user in accounts.items():
+        fresh = type(user).objects.get(pk=user.pk)  # nothing read yet: one query
+        by_query = signin.needs_second_factor(fresh)
+        policy.grants_of(fresh), policy.seats_of(fresh)  # what a page reads anyway
+        assert signin.needs_second_factor(fresh) == by_query, role
+        answers[role] = by_query
+    assert answers["admin"] is True and answers["judge"] is True
+    assert not any(answers[role] for role in ("leader", "officer", "coorganiser", "worker"))
 
 
 @override_settings(JINGSAI_TWO_FACTOR=True)

@@ -16,6 +16,7 @@ turns this off (the demo and the test suite; its own tests turn it on).
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 from django.shortcuts import render
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -46,9 +47,21 @@ def lockout(request, original_response=None, credentials=None):
 
 
 def needs_second_factor(user) -> bool:
-    if not settings.JINGSAI_TWO_FACTOR or not user.is_authenticated:
+    """Asked on every request of a signed-in user: from the roles and seats when this
+    request has read them, else in one query (a judge's saved draft reads no roles)."""
+    if not settings.JINGSAI_TWO_FACTOR or not user.is_authenticated or not user.is_active:
         return False
-    return policy.is_programme_admin(user) or any(s.is_chief for s in policy.seats_of(user))
+    if hasattr(user, "_jingsai_grants") and hasattr(user, "_jingsai_seats"):
+        return policy.is_programme_admin(user) or any(s.is_chief for s in policy.seats_of(user))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT EXISTS (SELECT 1 FROM people_rolegrant WHERE user_id = %s AND role = %s)
+                OR EXISTS (SELECT 1 FROM judging_paneljudge WHERE user_id = %s AND is_chief)
+            """,
+            [user.pk, policy.Role.PROGRAMME_ADMIN.value, user.pk],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def confirmed_devices(user) -> list:
