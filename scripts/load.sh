@@ -68,10 +68,12 @@ echo "==> locust: $JUDGES judges and $READERS readers for $SECONDS_ s"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
 echo "==> every submitted mark stored exactly once?"
+verdict=0
 .venv/bin/python benchmarks/load/verify.py --plan "$LOAD_PLAN" --submitted "$LOAD_SUBMITTED" \
   --stats "$WORK/locust_stats.csv" \
-  --setup "$JUDGES judges and $READERS public readers for $SECONDS_ s; gunicorn $WORKERS $WORKER_CLASS workers × $THREADS threads (warmed up) on 127.0.0.1, PostgreSQL on 127.0.0.1, production settings behind a TLS proxy (X-Forwarded-Proto); locust on the same machine."
+  --setup "$JUDGES judges and $READERS public readers for $SECONDS_ s; gunicorn $WORKERS $WORKER_CLASS workers × $THREADS threads (warmed up) on 127.0.0.1, PostgreSQL on 127.0.0.1, production settings behind a TLS proxy (X-Forwarded-Proto); locust on the same machine." || verdict=$?
 
 echo "==> what one request of each kind costs on the idle server (in-process)"
 ALLOWED_HOSTS=testserver .venv/bin/python benchmarks/load/profile_pages.py --times 30 \
   | tee "$WORK/profile.txt"
+exit "$verdict"

@@ -71,7 +71,7 @@ def main() -> None:
         queries.append(sql)
         return execute(sql, params, many, context)
 
-    print(f"{'request':32} {'status':>6} {'median ms':>10} {'cpu ms':>7} {'queries':>8}")
+    print(f"{'request':32} {'status':>6} {'median ms':>10} {'cpu ms':>7} {'min':>7} {'queries':>8}")
     for name, call in kinds.items():
         call()  # warm
         times, cpu = [], []
@@ -84,7 +84,7 @@ def main() -> None:
                 cpu.append((time.process_time() - start_cpu) * 1000)
         print(
             f"{name:32} {response.status_code:>6} {statistics.median(times):>10.1f} "
-            f"{statistics.median(cpu):>7.1f} {len(queries):>8}"
+            f"{statistics.median(cpu):>7.1f} {min(cpu):>7.1f} {len(queries):>8}"
         )
         if name == args.queries:
             for sql in queries:

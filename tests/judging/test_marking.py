@@ -84,6 +84,33 @@ def test_drafts_are_kept_and_do_not_count_until_submitted(judged):
     assert Mark.objects.filter(sheet=sheet, counts=True).count() == 3
 
 
+def test_a_draft_saved_again_returns_the_sheet_as_stored_and_touches_only_what_changed(judged):
+    j2 = judged["judges"][1]
+    a01 = judged["entries"][0]
+    first = sheets.save_draft(judge=j2, entry=a01, values={"T1": "80", "P1": "40"})
+    kept = Mark.objects.get(sheet=first, criterion__code="P1")
+    again = sheets.save_draft(judge=j2, entry=a01, values={"T1": "81", "P1": "40", "P2": "3"})
+    stored = Sheet.objects.get(pk=first.pk)
+    for field in Sheet._meta.concrete_fields:  # every field read back as the ORM reads it
+        assert getattr(again, field.attname) == getattr(stored, field.attname), field.name
+    assert again.version == first.version + 1
+    assert again.updated_at.tzinfo is not None and again.updated_at >= first.updated_at
+    assert sheets.marks_of(stored) == {"T1": Decimal(81), "P1": Decimal(40), "P2": Decimal(3)}
+    assert Mark.objects.get(pk=kept.pk).units == kept.units  # unchanged: the same row
+    assert Mark.objects.filter(sheet=stored).count() == 3
+
+
+def test_a_returned_sheets_marks_stop_counting_and_a_new_draft_keeps_them_so(judged):
+    j2, chief = judged["judges"][1], judged["judges"][2]
+    a01 = judged["entries"][0]
+    sheet = sheets.submit(actor=None, judge=j2, entry=a01, values=FULL)
+    sheets.return_for_remarking(actor=chief.user, sheet=sheet, reason="复核")
+    sheets.save_draft(judge=j2, entry=a01, values={"T1": "70"})
+    marks = dict(Mark.objects.filter(sheet=sheet).values_list("criterion__code", "counts"))
+    assert marks == {"T1": False, "P1": False, "P2": False}
+    assert sheets.marks_of(Sheet.objects.get(pk=sheet.pk))["T1"] == Decimal(70)
+
+
 def test_marks_outside_the_range_or_too_precise_are_refused(judged):
     j2 = judged["judges"][1]
     a01 = judged["entries"][0]

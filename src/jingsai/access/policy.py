@@ -290,11 +290,7 @@ def judge_seats(user: User):
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return PanelJudge.objects.none()
-    # with what every judge's page asks of the competition: its judging settings (blind
-    # marking, marks confirmed) and whether it is marked on a WorldSkills scheme
-    return PanelJudge.objects.filter(user=user).select_related(
-        "competition", "competition__judging", "competition__worldskills_scheme"
-    )
+    return PanelJudge.objects.filter(user=user).select_related("competition")
 
 
 def seats_of(user: User) -> list:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -34,7 +35,7 @@ from jingsai.competitions.models import Competition, Entry, EntryMember
 from jingsai.judging.domain import panel, sheets
 from jingsai.judging.models import BlindCode, Criterion, PanelJudge, Sheet, Stage
 from jingsai.worldskills.domain import deductions, marking
-from jingsai.worldskills.models import MeasurementInput, Scheme
+from jingsai.worldskills.models import MeasurementInput
 
 FIELD_PREFIX = "mark-"
 
@@ -83,15 +84,35 @@ def _assigned(user, competition: Competition, *, hidden: bool, labels: bool = Tr
     return entries if hidden else entries.prefetch_related(_members())
 
 
-def _read_with_seat(competition: Competition, accessor: str, default):
-    """What the judge's seats read with their competition (:func:`policy.seats_of`):
-    its judging row or WorldSkills scheme (None: it has none); ``default`` otherwise."""
-    relation = getattr(Competition, accessor).related
-    return relation.get_cached_value(competition) if relation.is_cached(competition) else default
+@dataclass(frozen=True)
+class Marking:
+    """What every judge's page asks of the competition: are identities hidden
+    (:func:`panel.identities_hidden`: blind marking, marks not yet confirmed), is it
+    marked on a WorldSkills scheme. Read in one query, once per request."""
+
+    hidden: bool
+    worldskills: bool
+
+
+def _marking(competition: Competition) -> Marking:
+    known = getattr(competition, "_jingsai_marking", None)
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT EXISTS (SELECT 1 FROM judging_judging WHERE competition_id = %s
+                               AND blind AND marks_confirmed_at IS NULL),
+                       EXISTS (SELECT 1 FROM worldskills_scheme WHERE competition_id = %s)
+                """,
+                [competition.pk, competition.pk],
+            )
+            hidden, worldskills = cursor.fetchone()
+        known = competition._jingsai_marking = Marking(bool(hidden), bool(worldskills))
+    return known
 
 
 def _hidden(competition: Competition) -> bool:
-    return panel.identities_hidden(competition, _read_with_seat(competition, "judging", False))
+    return _marking(competition).hidden
 
 
 def _place(
@@ -468,10 +489,7 @@ def _check_before_submitting(request, seat, entry, hidden, criteria, values):
 
 
 def _worldskills(competition: Competition) -> bool:
-    scheme = _read_with_seat(competition, "worldskills_scheme", False)
-    if scheme is False:
-        return Scheme.objects.filter(competition=competition).exists()
-    return scheme is not None
+    return _marking(competition).worldskills
 
 
 @dataclass

@@ -388,10 +388,7 @@ def draw_blind_codes(*, actor: Any, competition: Competition) -> int:
     return len(new)
 
 
-def identities_hidden(competition: Competition, judging: Judging | bool | None = False) -> bool:
-    """Blind marking hides who an entry is until the chief judge has confirmed all marks.
-    ``judging``: the competition's row (or None, it has none) when the caller has just
-    read it; otherwise it is read now."""
-    if judging is False:
-        judging = Judging.objects.filter(pk=competition.pk).first()
+def identities_hidden(competition: Competition) -> bool:
+    """Blind marking hides who an entry is until the chief judge has confirmed all marks."""
+    judging = Judging.objects.filter(pk=competition.pk).first()
     return bool(judging and judging.blind and not judging.marks_confirmed_at)

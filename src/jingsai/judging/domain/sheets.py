@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,13 +197,67 @@ def save_draft(
     if errors:
         raise SheetRefused(_("Some marks are not valid."), field_errors=errors)
     with transaction.atomic():
-        sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
-        if sheet.status == Sheet.Status.SUBMITTED:
-            raise SheetRefused(_("This sheet is submitted and locked."))
-        _write_marks(sheet, parsed, counts=False)
-        sheet.version += 1
-        sheet.save(update_fields=["version", "updated_at"])
+        sheet = _touched_draft(judge, entry)
+        if sheet is None:  # his first draft of this sheet, or it is submitted
+            sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
+            if sheet.status == Sheet.Status.SUBMITTED:
+                raise SheetRefused(_("This sheet is submitted and locked."))
+            sheet.version += 1
+            sheet.save(update_fields=["version", "updated_at"])
+        _upsert_marks(sheet, parsed)
     return sheet
+
+
+def _touched_draft(judge: PanelJudge, entry: Entry) -> Sheet | None:
+    """The busiest write (a judge's draft, at every mark he types) in few round trips:
+    once marking is open and he may mark the entry, his sheet's row is locked and its
+    version moved on by one ``UPDATE … WHERE status <> 'submitted' RETURNING``. None when
+    he has no sheet yet or it is submitted (the caller takes the general path)."""
+    facts = panel.marking_facts(judge, entry)
+    check_marking_open(entry.competition, confirmed=facts.confirmed)
+    reason = panel.marking_refusal(judge, entry, facts)
+    if reason:
+        raise SheetRefused(reason)
+    fields = Sheet._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Sheet._meta.db_table} SET version = version + 1, updated_at = %s"  # noqa: S608 (model's own names)
+            " WHERE judge_id = %s AND entry_id = %s AND status <> %s"
+            f" RETURNING {', '.join(f.column for f in fields)}",
+            [timezone.now(), judge.pk, entry.pk, Sheet.Status.SUBMITTED.value],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for f, value in zip(fields, row, strict=True):  # as the ORM reads them (SQLite's dates)
+        column = f.get_col(Sheet._meta.db_table)
+        converters = connection.ops.get_db_converters(column)
+        for converter in converters + column.get_db_converters(connection):
+            value = converter(value, column, connection)
+        values.append(value)
+    return Sheet.from_db(connection.alias, [f.attname for f in fields], values)
+
+
+def _upsert_marks(sheet: Sheet, parsed: dict[int, int]) -> None:
+    """A draft's marks in one statement: new ones inserted, changed ones updated (and no
+    longer counting), unchanged ones left as they are."""
+    if not parsed:
+        return
+    rows = [
+        (sheet.pk, sheet.competition_id, sheet.entry_id, criterion_id, units, False)
+        for criterion_id, units in parsed.items()
+    ]
+    table = Mark._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (sheet_id, competition_id, entry_id, criterion_id, units, counts)"  # noqa: S608
+            f" VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(rows))}"
+            " ON CONFLICT (sheet_id, criterion_id) DO UPDATE"
+            " SET units = excluded.units, counts = excluded.counts"
+            f" WHERE {table}.units <> excluded.units OR {table}.counts <> excluded.counts",
+            [value for row in rows for value in row],
+        )
 
 
 def submit(
