@@ -128,14 +128,22 @@ def check_marking_open(competition: Competition, *, confirmed: bool | None = Non
         raise SheetRefused(_("The chief judge has confirmed the marks; they are closed."))
 
 
-def _locked_sheet(judge: PanelJudge, entry: Entry, *, source: str, actor: Any) -> Sheet:
-    """The sheet row, locked for this transaction (created when it does not exist), once
-    marking is open and the judge may mark the entry."""
-    facts = panel.marking_facts(judge, entry)  # one query: asked on every draft
+def _refuse_unless_he_may_mark(judge: PanelJudge, entry: Entry) -> None:
+    """Marking open and the judge free to mark the entry, asked in one query."""
+    facts = panel.marking_facts(judge, entry)
     check_marking_open(entry.competition, confirmed=facts.confirmed)
     reason = panel.marking_refusal(judge, entry, facts)
     if reason:
         raise SheetRefused(reason)
+
+
+def _locked_sheet(
+    judge: PanelJudge, entry: Entry, *, source: str, actor: Any, checked: bool = False
+) -> Sheet:
+    """The sheet row, locked for this transaction (created when it does not exist), once
+    marking is open and the judge may mark the entry (``checked``: the caller has asked)."""
+    if not checked:
+        _refuse_unless_he_may_mark(judge, entry)
     sheet = Sheet.objects.select_for_update().filter(judge=judge, entry=entry).first()
     if sheet is not None:
         return sheet
@@ -199,7 +207,7 @@ def save_draft(
     with transaction.atomic():
         sheet = _touched_draft(judge, entry)
         if sheet is None:  # his first draft of this sheet, or it is submitted
-            sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None)
+            sheet = _locked_sheet(judge, entry, source=Sheet.Source.JUDGE, actor=None, checked=True)
             if sheet.status == Sheet.Status.SUBMITTED:
                 raise SheetRefused(_("This sheet is submitted and locked."))
             sheet.version += 1
@@ -213,11 +221,7 @@ def _touched_draft(judge: PanelJudge, entry: Entry) -> Sheet | None:
     once marking is open and he may mark the entry, his sheet's row is locked and its
     version moved on by one ``UPDATE … WHERE status <> 'submitted' RETURNING``. None when
     he has no sheet yet or it is submitted (the caller takes the general path)."""
-    facts = panel.marking_facts(judge, entry)
-    check_marking_open(entry.competition, confirmed=facts.confirmed)
-    reason = panel.marking_refusal(judge, entry, facts)
-    if reason:
-        raise SheetRefused(reason)
+    _refuse_unless_he_may_mark(judge, entry)
     fields = Sheet._meta.concrete_fields
     with connection.cursor() as cursor:
         cursor.execute(
