@@ -1,4 +1,4 @@
-.PHONY: demo test bench load lint format ci
+.PHONY: demo test bench load load-nginx lint format ci
 demo:   ## set up and start the platform with demo data
 	bash scripts/start-demo.sh
 test:   ## lint and run the whole test suite (DATABASE_URL picks the database)
@@ -7,6 +7,8 @@ bench:  ## benchmarks at Pudong scale; figures go to benchmarks/results.json and
 	bash scripts/bench.sh
 load:   ## load test: 500 judges and 200 readers against gunicorn + PostgreSQL for 3 minutes
 	bash scripts/load.sh
+load-nginx:   ## the same through nginx (deploy/nginx.conf's proxy settings)
+	LOAD_PROXY=nginx bash scripts/load.sh
 lint:
 	.venv/bin/ruff check src tests
 format:

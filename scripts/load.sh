@@ -8,7 +8,10 @@
 # for threads). On 2 cores, 5 workers gave the best tail: p99 1.6 s against 1.8 s with 3
 # and 3.3 s with 9 (more processes time-slicing the same CPU, each request takes longer).
 # The server is warmed up (each page once per worker) before the clock starts.
-# Figures: benchmarks/load/results.md.
+# LOAD_PROXY=nginx puts nginx in front (port LOAD_PORT + 1), with the upstream and proxy
+# settings of deploy/nginx.conf (plain HTTP here; it tells the application the request was
+# HTTPS, as the TLS proxy does).
+# Figures: benchmarks/load/results.md (results-nginx.md through nginx).
 source "$(dirname "$0")/_env.sh"
 set -euo pipefail
 "$UV" sync --frozen --python "$PYTHON" >/dev/null
@@ -20,12 +23,17 @@ WORKERS="${WORKERS:-5}"
 THREADS="${THREADS:-1}"
 WORKER_CLASS="${WORKER_CLASS:-sync}"
 PORT="${LOAD_PORT:-8100}"
+PROXY="${LOAD_PROXY:-}"
 DB="${LOAD_DB:-jingsai_load}"
 WORK="$PWD/benchmarks/load/data"
 
 if ! .venv/bin/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then
   echo "load test: no PostgreSQL at 127.0.0.1:5432" >&2
   exit 2
+fi
+if [ "$PROXY" = nginx ]; then
+  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+  [ -x "$NGINX" ] || { echo "load test: LOAD_PROXY=nginx needs nginx (apt-get install nginx-light)" >&2; exit 2; }
 fi
 rm -rf "$WORK" && mkdir -p "$WORK"
 psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" postgres
@@ -55,16 +63,39 @@ echo "==> gunicorn: $WORKERS $WORKER_CLASS workers × $THREADS threads on 127.0.
   --log-level warning &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
+HOST="http://127.0.0.1:$PORT"
+VIA="requests straight to gunicorn"
+RESULTS=results
+if [ "$PROXY" = nginx ]; then
+  HOST="http://127.0.0.1:$((PORT + 1))"
+  RESULTS=results-nginx
+  VIA="requests through nginx (deploy/nginx.conf's upstream and proxy settings, one worker process) in front of gunicorn"
+  mkdir -p "$WORK/nginx"
+  {
+    echo "user $(id -un); worker_processes 1; pid $WORK/nginx/nginx.pid;"
+    echo "error_log $WORK/nginx/error.log warn; events { worker_connections 2048; }"
+    echo "http { access_log off;"
+    for temp in client_body proxy fastcgi uwsgi scgi; do echo "${temp}_temp_path $WORK/nginx/$temp;"; done
+    sed -n '/^upstream jingsai {/,/^}/p' deploy/nginx.conf | grep -v '^ *server ' \
+      | sed "s|^upstream jingsai {|upstream jingsai { server 127.0.0.1:$PORT;|"
+    echo "server { listen 127.0.0.1:$((PORT + 1));"
+    # the port is not the standard one here: pass it on in Host, and say "https" as TLS would
+    sed -n '/^    location \/ {/,/^    }/p' deploy/nginx.conf | sed 's/\$scheme/https/; s/\$host;/$http_host;/'
+    echo "} }"
+  } > "$WORK/nginx/nginx.conf"
+  "$NGINX" -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon on;'
+  trap 'kill $SERVER 2>/dev/null || true; kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true' EXIT
+fi
 for _ in $(seq 60); do
-  curl -s -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/" && break
+  curl -sf -o /dev/null -H 'X-Forwarded-Proto: https' "$HOST/" && break
   sleep 1
 done
 
 echo "==> warming up: every page kind, a few times per worker"
-.venv/bin/python benchmarks/load/warm_up.py --host "http://127.0.0.1:$PORT" --times "$((WORKERS * 3))"
+.venv/bin/python benchmarks/load/warm_up.py --host "$HOST" --times "$((WORKERS * 3))"
 
 echo "==> locust: $JUDGES judges and $READERS readers for $SECONDS_ s"
-.venv/bin/locust -f benchmarks/load/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
+.venv/bin/locust -f benchmarks/load/locustfile.py --headless --host "$HOST" \
   -u "$((JUDGES + READERS))" -r 100 -t "${SECONDS_}s" --stop-timeout 15 \
   --csv "$WORK/locust" --only-summary --loglevel WARNING 2>&1 | tail -40 || true
 kill $SERVER; wait $SERVER 2>/dev/null || true
@@ -72,8 +103,8 @@ kill $SERVER; wait $SERVER 2>/dev/null || true
 echo "==> every submitted mark stored exactly once?"
 verdict=0
 .venv/bin/python benchmarks/load/verify.py --plan "$LOAD_PLAN" --submitted "$LOAD_SUBMITTED" \
-  --stats "$WORK/locust_stats.csv" \
-  --setup "$JUDGES judges and $READERS public readers for $SECONDS_ s; gunicorn $WORKERS $WORKER_CLASS workers × $THREADS threads (warmed up) on 127.0.0.1, PostgreSQL on 127.0.0.1, production settings behind a TLS proxy (X-Forwarded-Proto); locust on the same machine." || verdict=$?
+  --stats "$WORK/locust_stats.csv" --out "$RESULTS" \
+  --setup "$JUDGES judges and $READERS public readers for $SECONDS_ s; gunicorn $WORKERS $WORKER_CLASS workers × $THREADS threads (warmed up) on 127.0.0.1, $VIA, PostgreSQL on 127.0.0.1, production settings behind a TLS proxy (X-Forwarded-Proto); locust on the same machine." || verdict=$?
 
 echo "==> what one request of each kind costs on the idle server (in-process)"
 ALLOWED_HOSTS=testserver .venv/bin/python benchmarks/load/profile_pages.py --times 30 \

@@ -12,7 +12,7 @@ Compares what the judges' browsers saw confirmed (locustfile.py) with the databa
   audit trail has one "sheet:submit" record per submitted sheet (a double tap adds
   none);
 
-then writes benchmarks/load/results.json and results.md with locust's figures
+then writes benchmarks/load/results.json and results.md (``--out``) with locust's figures
 (requests per second, p50/p95/p99 per kind of request and in all, errors).
 Exits non-zero when a check fails or a target is missed.
 """
@@ -128,8 +128,8 @@ def figures_of(row: dict) -> dict:
     }
 
 
-def write(results: dict) -> None:
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+def write(results: dict, stem: str = "results") -> None:
+    (HERE / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     total, checks = results["all"], results["marks"]
     lines = [
         "# Load test results",
@@ -166,7 +166,7 @@ def write(results: dict) -> None:
         )
     if checks["problems"]:
         lines += ["", "Problems (first 50):", ""] + [f"- {p}" for p in checks["problems"]]
-    (HERE / "results.md").write_text("\n".join(lines) + "\n")
+    (HERE / f"{stem}.md").write_text("\n".join(lines) + "\n")
 
 
 def cpu_reference() -> float:
@@ -181,6 +181,7 @@ def main() -> None:
     parser.add_argument("--submitted", type=Path, required=True)
     parser.add_argument("--stats", type=Path, required=True)
     parser.add_argument("--setup", default="")
+    parser.add_argument("--out", default="results", help="name of the results files")
     args = parser.parse_args()
     plan = json.loads(args.plan.read_text(encoding="utf-8"))
     seen = json.loads(args.submitted.read_text(encoding="utf-8"))
@@ -200,7 +201,7 @@ def main() -> None:
         "by_request": dict(sorted(by_request.items())),
         "marks": checks,
     }
-    write(results)
+    write(results, args.out)
     print(
         json.dumps(
             {"all": total, "marks": {k: v for k, v in checks.items() if k != "problems"}},
