@@ -360,6 +360,35 @@ def test_a_pdf_named_jpg_is_refused_next_to_the_field(spot, league):  # noqa: F8
     assert not Photo.objects.exists()
 
 
+def test_photos_all_refused_start_no_draft(spot, league):  # noqa: F811
+    """With no check begun, photos that are all refused leave nothing behind: no draft is
+    started for them; one good photo among bad ones starts it, and each bad one is named."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = spot.post(
+        check_url(league, "B", "photos"),
+        {"photo": SimpleUploadedFile("x.jpg", b"%PDF-1.4 fake"), "caption": "证据"},
+    )
+    assert response.status_code == 200
+    assert re.search(r'id="err-photo" role="alert">[^<]*not accepted', response.content.decode())
+    assert own_check(league, "B") is None and not Check.objects.exists()
+    page = spot.post(
+        check_url(league, "B", "photos"),
+        {
+            "photo": [
+                SimpleUploadedFile("a.txt", b"plain text"),
+                SimpleUploadedFile("good.png", PNG),
+                SimpleUploadedFile("b.jpg", b"%PDF-1.4 fake"),
+            ]
+        },
+    ).content.decode()
+    error = re.search(r'id="err-photo" role="alert">([^<]*)<', page).group(1)
+    assert "a.txt:" in error and "b.jpg:" in error and "good.png" not in error
+    check = own_check(league, "B")
+    assert check is not None and check.status == Check.Status.DRAFT
+    assert [p.kind for p in check.photos.all()] == ["png"]
+
+
 def test_a_photo_too_large_is_refused(spot, league, monkeypatch):  # noqa: F811
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -652,6 +652,15 @@ def photos(request, pk, period_pk, participant_pk, self_check=False):
     if check is not None and check.status == Check.Status.SUBMITTED:
         messages.warning(request, _("This check is already submitted and locked."))
         return redirect(place.url())
+    # every photo is looked at first: none that may be added, no draft is started for them
+    refusals = []
+    for upload in uploads:
+        try:
+            services.photo_kind(upload)
+        except services.LabourRefused as refused:
+            refusals.append(_refused_photo(upload, refused, len(uploads)))
+    if len(refusals) == len(uploads):
+        return _render_check(request, place, photo_error=" ".join(refusals), caption=caption)
     if check is None:
         try:
             check = services.save_check(
@@ -669,8 +678,7 @@ def photos(request, pk, period_pk, participant_pk, self_check=False):
         try:
             services.add_photo(actor=request.user, check=check, upload=upload, caption=caption)
         except services.LabourRefused as refused:
-            name = (upload.name or "")[:80]
-            refusals.append(f"{name}: {refused.message}" if len(uploads) > 1 else refused.message)
+            refusals.append(_refused_photo(upload, refused, len(uploads)))
         else:
             added += 1
     if refusals:
@@ -679,6 +687,12 @@ def photos(request, pk, period_pk, participant_pk, self_check=False):
         return _render_check(request, place, photo_error=" ".join(refusals), caption=caption)
     messages.success(request, _added(added))
     return redirect(place.url() + "#photos")
+
+
+def _refused_photo(upload, refused, uploads: int) -> str:
+    """Why a photo was refused; named by its file when several were sent together."""
+    name = (upload.name or "")[:80]
+    return f"{name}: {refused.message}" if uploads > 1 else refused.message
 
 
 def _added(count: int) -> str:

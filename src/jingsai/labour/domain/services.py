@@ -475,8 +475,9 @@ def correct_check(*, actor: Any, check: Check, values: Mapping[str, Any], reason
     return check
 
 
-def add_photo(*, actor: Any, check: Check, upload, caption: str = "") -> Photo:
-    """Evidence for a check: a JPEG or PNG (by its content), at most 8 MB."""
+def photo_kind(upload) -> str:
+    """The kind of an uploaded photo ("jpeg" or "png", by its content), or LabourRefused:
+    not an image of those kinds, or more than 8 MB."""
     if upload.size > PHOTO_MAX_BYTES:
         raise LabourRefused(
             _("The photo is %(size)s MB; at most %(limit)s MB is accepted.")
@@ -484,9 +485,14 @@ def add_photo(*, actor: Any, check: Check, upload, caption: str = "") -> Photo:
             "photo",
         )
     try:
-        kind = check_upload(upload, allowed=PHOTO_KINDS)
+        return check_upload(upload, allowed=PHOTO_KINDS)
     except ValidationError as error:
         raise LabourRefused(" ".join(error.messages), "photo") from None
+
+
+def add_photo(*, actor: Any, check: Check, upload, caption: str = "") -> Photo:
+    """Evidence for a check: a JPEG or PNG (by its content), at most 8 MB."""
+    kind = photo_kind(upload)
     with transaction.atomic():
         photo = Photo(
             check_ref=check,
