@@ -24,6 +24,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
+from jingsai.common.domain import audit
 from jingsai.competitions.domain import roster
 from jingsai.competitions.models import Attachment, Competition
 from jingsai.honours.domain import nominations
@@ -350,6 +351,19 @@ def target(request, settings, media) -> Target:
     return PATHS[request.param](request)
 
 
+# the paths that keep the file itself (the others read a workbook and keep a report)
+STORING = sorted(set(PATHS) - {
+    "backoffice:roster_upload", "backoffice:marking_import", "backoffice:worldskills_upload",
+    "backoffice:training_attendance_import", "backoffice:league_import",
+    "backoffice:skills_import",
+})  # fmt: skip
+
+
+@pytest.fixture(params=STORING)
+def storing_target(request) -> Target:
+    return PATHS[request.param](request)
+
+
 @pytest.fixture
 def media(settings, tmp_path) -> Path:
     """MEDIA_ROOT two folders below the test's own folder, so that a name climbing out of
@@ -461,3 +475,23 @@ def test_the_name_sent_by_the_browser_never_becomes_a_stored_path(target, media,
         # ... and to nobody from the outside
         assert Client().get(target.download(row)).status_code in (302, 404)
         assert Client().get(f"/media/{name}").status_code in (302, 404)
+
+
+def test_a_file_stored_for_a_change_that_fails_is_removed_again(storing_target, media, monkeypatch):
+    """The file is written before the row that names it; when the change then fails (here
+    the audit trail cannot be written) and its rows are rolled back, the file goes too:
+    nothing would ever serve or remove it."""
+    target = storing_target
+    before, files = table_counts(), files_under(media)
+    on_disk_when_it_failed = []
+
+    def fail(**kwargs):
+        on_disk_when_it_failed.append(files_under(media) - files)
+        raise RuntimeError("the audit trail cannot be written")
+
+    monkeypatch.setattr(audit, "record", fail)
+    with pytest.raises(RuntimeError, match="audit trail"):
+        post(target, f"good.{target.kind}", target.good)
+    assert len(on_disk_when_it_failed) == 1 and len(on_disk_when_it_failed[0]) == 1
+    assert table_counts() == before
+    assert files_under(media) == files

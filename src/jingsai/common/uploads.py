@@ -3,11 +3,15 @@
 :func:`check_upload` reads the first bytes and decides the real type (PDF,
 Office Open XML, PNG, JPEG); the name the browser sent is never trusted or
 stored. Sizes are limited (``JINGSAI_UPLOAD_MAX_BYTES``, default 20 MB).
+:func:`removed_on_failure` deletes a stored file again when the change that was to name
+it fails.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,3 +68,20 @@ def check_upload(upload, *, allowed) -> str:
             % {"kinds": ", ".join(sorted(allowed))}
         )
     return kind
+
+
+@contextmanager
+def removed_on_failure() -> Iterator:
+    """Around a change that stores files: yields ``keep(field_file)``, called once a file is
+    written (``FieldFile.save(name, content, save=False)``, before the row is saved). If the
+    block ends with an error, its rows are rolled back, so every file kept is deleted again:
+    otherwise it would stay on disk with nothing to serve or remove it. Put the block
+    outside the transaction, so that it sees the error after the rollback."""
+    stored: list = []
+    try:
+        yield stored.append
+    except BaseException:
+        for field_file in stored:
+            if field_file.name:
+                field_file.storage.delete(field_file.name)
+        raise

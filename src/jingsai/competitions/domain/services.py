@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jingsai.common.domain import audit
 from jingsai.common.domain.changes import create_audited, delete_audited, update_audited
-from jingsai.common.uploads import check_upload
+from jingsai.common.uploads import check_upload, removed_on_failure
 from jingsai.competitions.models import Attachment, Competition, CompetitionLevel, Entry
 from jingsai.dashboards.domain import participation
 
@@ -173,6 +173,8 @@ def add_attachment(*, actor: Any, competition: Competition, title: str, upload) 
         content_type=ATTACHMENT_TYPES[kind],
         size=upload.size,
     )
-    upload.name = f"upload.{kind}"  # the stored name never comes from the user
-    attachment.file = upload
-    return create_audited(attachment, actor=actor)
+    with removed_on_failure() as keep:
+        # the stored name never comes from the user
+        attachment.file.save(f"upload.{kind}", upload, save=False)
+        keep(attachment.file)
+        return create_audited(attachment, actor=actor)

@@ -22,7 +22,7 @@ nomination.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from jingsai.access import policy
 from jingsai.catalogue.models import HonourCategory
 from jingsai.common.domain import audit
-from jingsai.common.uploads import check_upload
+from jingsai.common.uploads import check_upload, removed_on_failure
 from jingsai.honours.domain import eligibility, evidence
 from jingsai.honours.domain.rounds import window_refusal
 from jingsai.honours.models import Nomination, NominationFile, Round, RoundCategory
@@ -95,7 +95,11 @@ def _check_files(files: Sequence) -> list[tuple[Any, str]]:
     return checked
 
 
-def _store_files(actor: Any, nomination: Nomination, checked: list[tuple[Any, str]]) -> list:
+def _store_files(
+    actor: Any, nomination: Nomination, checked: list[tuple[Any, str]], keep: Callable
+) -> list:
+    """The files' rows, each file written first and handed to ``keep``
+    (:func:`~jingsai.common.uploads.removed_on_failure`)."""
     stored = []
     for upload, kind in checked:
         title = (upload.name or "").rsplit("/", 1)[-1].strip()[:200] or _("file")
@@ -106,8 +110,9 @@ def _store_files(actor: Any, nomination: Nomination, checked: list[tuple[Any, st
             size=upload.size,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        upload.name = f"upload.{kind}"  # the stored name never comes from the user
-        row.file = upload
+        # the stored name never comes from the user
+        row.file.save(f"upload.{kind}", upload, save=False)
+        keep(row.file)
         row.save()
         stored.append(row)
     return stored
@@ -198,7 +203,7 @@ def nominate(
     checked_files = _check_files(files)
     field = subject_field(rc)
     try:
-        with transaction.atomic():
+        with removed_on_failure() as keep, transaction.atomic():
             round_ = _locked_round(rc.round_id)  # one nomination at a time per round
             refusal = window_refusal(round_)
             if refusal:
@@ -229,7 +234,7 @@ def nominate(
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 **{field: subject},
             )
-            stored = _store_files(actor, nomination, checked_files)
+            stored = _store_files(actor, nomination, checked_files, keep)
             audit.record(
                 actor=actor,
                 action="honours.nominated",
@@ -268,7 +273,7 @@ def update(
 ) -> Nomination:
     """Change the narrative and the evidence, add files, while the window is open; the
     eligibility is read again and stored (a change does not refuse the edit)."""
-    with transaction.atomic():
+    with removed_on_failure() as keep, transaction.atomic():
         nomination, round_ = _live_for_change(actor, nomination)
         if nomination.files.count() + len(files) > MAX_FILES:
             raise NominationRefused(
@@ -286,7 +291,7 @@ def update(
         nomination.eligible = found.eligible
         nomination.eligibility = found.as_json()
         nomination.save()
-        stored = _store_files(actor, nomination, checked_files)
+        stored = _store_files(actor, nomination, checked_files, keep)
         after = _state(nomination)
         if stored:
             after["files_added"] = [f.pk for f in stored]

@@ -56,7 +56,7 @@ from django.utils.translation import gettext as _
 from jingsai.access import policy
 from jingsai.catalogue.models import ProgrammeYear
 from jingsai.common.domain import audit
-from jingsai.common.uploads import check_upload
+from jingsai.common.uploads import check_upload, removed_on_failure
 from jingsai.innovation.domain.bands import ordered_bands, tier_for
 from jingsai.innovation.models import Author, InnovationResult, ResultFile, RewardBand
 from jingsai.organisations.models import Organisation
@@ -478,36 +478,31 @@ def add_file(*, actor: Any, result: InnovationResult, title: str, upload) -> Res
         kind = check_upload(upload, allowed=FILE_TYPES)
     except ValidationError as error:
         raise InnovationRefused(" ".join(error.messages), "file") from error
-    item = None
-    try:
-        with transaction.atomic():
-            result = _locked(result)
-            _require(
-                actor,
-                policy.can_change_innovation_files,
-                result,
-                message=_("Files of this result cannot be changed now."),
-            )
-            item = ResultFile(
-                result=result,
-                title=_text(title)[:200] or _("file"),
-                content_type=FILE_TYPES[kind],
-                size=upload.size,
-                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
-            upload.name = f"upload.{kind}"  # the stored name never comes from the user
-            item.file = upload
-            item.save()
-            audit.record(
-                actor=actor,
-                action="innovation.file_added",
-                obj=result,
-                after={"file": item.pk, "title": item.title, "type": kind, "size": item.size},
-            )
-    except BaseException:
-        if item is not None and item.file.name:  # stored, but the change did not happen
-            item.file.storage.delete(item.file.name)
-        raise
+    with removed_on_failure() as keep, transaction.atomic():
+        result = _locked(result)
+        _require(
+            actor,
+            policy.can_change_innovation_files,
+            result,
+            message=_("Files of this result cannot be changed now."),
+        )
+        item = ResultFile(
+            result=result,
+            title=_text(title)[:200] or _("file"),
+            content_type=FILE_TYPES[kind],
+            size=upload.size,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        # the stored name never comes from the user
+        item.file.save(f"upload.{kind}", upload, save=False)
+        keep(item.file)
+        item.save()
+        audit.record(
+            actor=actor,
+            action="innovation.file_added",
+            obj=result,
+            after={"file": item.pk, "title": item.title, "type": kind, "size": item.size},
+        )
     return item
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingsai.common.domain import audit
-from jingsai.common.uploads import check_upload
+from jingsai.common.uploads import check_upload, removed_on_failure
 from jingsai.competitions.domain.registration import next_entry_number
 from jingsai.competitions.models import Competition, Entry
 from jingsai.dashboards.domain import participation
@@ -493,7 +493,7 @@ def photo_kind(upload) -> str:
 def add_photo(*, actor: Any, check: Check, upload, caption: str = "") -> Photo:
     """Evidence for a check: a JPEG or PNG (by its content), at most 8 MB."""
     kind = photo_kind(upload)
-    with transaction.atomic():
+    with removed_on_failure() as keep, transaction.atomic():
         photo = Photo(
             check_ref=check,
             kind=kind,
@@ -503,6 +503,7 @@ def add_photo(*, actor: Any, check: Check, upload, caption: str = "") -> Photo:
         )
         upload.seek(0)
         photo.file.save("photo", ContentFile(upload.read()), save=False)
+        keep(photo.file)
         photo.save()
         audit.record(
             actor=actor,
