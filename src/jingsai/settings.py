@@ -274,7 +274,22 @@ INSTALLED_APPS += ["ninja", "jingsai.api"]
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_MAX_PER_PAGE_SIZE = 100
 # Its rate limits (jingsai.api.throttling), "requests/period" (s, min, hour, day): callers
-# not signed in by address, signed-in callers by user. Counted in the default cache —
-# no CACHES is configured, so Django's local-memory cache: each process counts on its own.
+# not signed in by address, signed-in callers by user. Counted in the default cache.
 JINGSAI_API_RATE_ANON = os.environ.get("JINGSAI_API_RATE_ANON", "60/min")
 JINGSAI_API_RATE_USER = os.environ.get("JINGSAI_API_RATE_USER", "600/min")
+
+# The cache (API rate counts, the public exhibition page): Django's local-memory cache,
+# private to each process, unless CACHE_URL names a Redis server (redis://host:6379/0,
+# rediss:// with TLS) shared by every worker of every application server.
+if os.environ.get("CACHE_URL"):
+    if not os.environ["CACHE_URL"].startswith(("redis://", "rediss://", "unix://")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": "jingsai",
+        }
+    }

@@ -14,9 +14,10 @@ The rates (``JINGSAI_API_RATE_ANON``, ``JINGSAI_API_RATE_USER``: ``"60/min"``,
 applies at once. Over the limit the answer is 429 ``throttled`` with ``Retry-After``
 (whole seconds until the oldest counted request leaves the window).
 
-The counts live in the cache: with a per-process cache (Django's local-memory cache,
-the default) each process counts on its own (docs/deployment.md). A request refused
-with 401 (no valid token) is refused before it is counted.
+The counts live in the cache: in Redis when ``CACHE_URL`` names one, shared by every
+process of every server; otherwise in Django's local-memory cache, where each process
+counts on its own (docs/deployment.md). A request refused with 401 (no valid token) is
+refused before it is counted.
 """
 
 from __future__ import annotations
