@@ -279,8 +279,9 @@ JINGSAI_API_RATE_ANON = os.environ.get("JINGSAI_API_RATE_ANON", "60/min")
 JINGSAI_API_RATE_USER = os.environ.get("JINGSAI_API_RATE_USER", "600/min")
 
 # The cache (API rate counts, the public exhibition page): Django's local-memory cache,
-# private to each process, unless CACHE_URL names a Redis server (redis://host:6379/0,
-# rediss:// with TLS) shared by every worker of every application server.
+# private to each process, unless CACHE_URL names a Redis server (redis://, rediss:// with
+# TLS, unix:// for a socket) shared by every worker of every application server. Values
+# are JSON, and a Redis server down or slow answers as an empty cache (jingsai.common.cache).
 if os.environ.get("CACHE_URL"):
     if not os.environ["CACHE_URL"].startswith(("redis://", "rediss://", "unix://")):
         from django.core.exceptions import ImproperlyConfigured
@@ -288,8 +289,14 @@ if os.environ.get("CACHE_URL"):
         raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jingsai.common.cache.SharedCache",
             "LOCATION": os.environ["CACHE_URL"],
             "KEY_PREFIX": "jingsai",
+            "OPTIONS": {
+                "serializer": "jingsai.common.cache.JsonSerializer",
+                # seconds: a worker waits no longer for the cache (jingsai.common.cache)
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+            },
         }
     }

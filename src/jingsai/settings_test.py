@@ -23,3 +23,6 @@ JINGSAI_TWO_FACTOR = False
 # process's cache for the whole run); tests/api/test_throttling.py sets low ones.
 JINGSAI_API_RATE_ANON = "100000/min"
 JINGSAI_API_RATE_USER = "100000/min"
+# Each test run keeps its cache to itself, whatever CACHE_URL the machine has;
+# tests/api/test_shared_cache.py sets up the shared one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -495,3 +495,33 @@ def test_a_file_stored_for_a_change_that_fails_is_removed_again(storing_target, 
     assert len(on_disk_when_it_failed) == 1 and len(on_disk_when_it_failed[0]) == 1
     assert table_counts() == before
     assert files_under(media) == files
+
+
+def test_a_file_that_cannot_be_removed_does_not_hide_why_the_change_failed(media, caplog):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from jingsai.common.uploads import removed_on_failure
+
+    class Stored:  # a FieldFile's two parts the clean-up uses
+        def __init__(self, name, storage):
+            self.name, self.storage = name, storage
+
+    class Refusing:  # a storage that cannot remove this file
+        @staticmethod
+        def delete(name):
+            raise PermissionError(f"cannot remove {name}")
+
+    kept = default_storage.save("labour/kept.png", ContentFile(PNG))
+
+    def change():
+        with removed_on_failure() as keep:
+            keep(Stored(kept, default_storage))
+            keep(Stored("", default_storage))  # never written: nothing to remove
+            keep(Stored("labour/stuck.png", Refusing()))
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError, match="the change failed"):
+        change()
+    assert files_under(media) == set()
+    assert "an uploaded file could not be removed: labour/stuck.png" in caplog.text

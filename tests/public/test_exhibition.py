@@ -23,6 +23,7 @@ from jingsai.skills.models import SkillRecord
 from tests.factories import OrganisationFactory, WorkerFactory
 from tests.labour.conftest import league  # noqa: F401 (the fixture)
 from tests.labour.test_league import check, first_period, second_period
+from tests.redis_cache import shared_cache  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -457,13 +458,24 @@ def test_pages_render_in_chinese_and_english(shown, league):  # noqa: F811
         assert shown["brand"].name_en in en_body
 
 
-def test_the_page_body_is_kept_for_a_while(shown, settings):
+@pytest.fixture(params=["local", "shared"])
+def page_cache(request):
+    """Each process's own cache, and the shared one of CACHE_URL (Redis)."""
+    if request.param == "shared":
+        return request.getfixturevalue("shared_cache")
+    return None
+
+
+def test_the_page_body_is_kept_for_a_while(shown, settings, page_cache):
     from django.core.cache import cache
 
     settings.JINGSAI_EXHIBITION_CACHE_SECONDS = 120
     cache.clear()
     client = english()
     first = client.get("/exhibition/")
+    if page_cache is not None:  # kept in Redis, for every process
+        server, prefix = page_cache
+        assert [k for k in server.scan_iter(f"{prefix}:*") if b"template.cache" in k]
     with CaptureQueriesContext(connection) as again:
         second = client.get("/exhibition/")
 

@@ -9,6 +9,7 @@ it fails.
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 SIGNATURES = {
     b"%PDF-": "pdf",
@@ -82,6 +85,10 @@ def removed_on_failure() -> Iterator:
         yield stored.append
     except BaseException:
         for field_file in stored:
-            if field_file.name:
+            if not field_file.name:
+                continue
+            try:
                 field_file.storage.delete(field_file.name)
+            except OSError:  # the change's own error is the one to report
+                logger.exception("an uploaded file could not be removed: %s", field_file.name)
         raise
