@@ -7,7 +7,7 @@
 # connection, as behind nginx, so the accept queue spreads them; WORKER_CLASS=gthread THREADS=4
 # for threads). On 2 cores, 5 workers gave the best tail: on a slow machine p99 1.6 s
 # against 1.8 s with 3 and 3.3 s with 9 (more processes time-slicing the same CPU, each
-# request takes longer); on a quicker one p99 130-180 ms (200 ms through nginx).
+# request takes longer); on a quicker one p99 100-180 ms (200 ms through nginx).
 # The server is warmed up (each page once per worker) before the clock starts.
 # LOAD_PROXY=nginx puts nginx in front (port LOAD_PORT + 1), with the upstream and proxy
 # settings of deploy/nginx.conf (plain HTTP here; it tells the application the request was
