@@ -503,25 +503,30 @@ def test_a_file_that_cannot_be_removed_does_not_hide_why_the_change_failed(media
 
     from jingsai.common.uploads import removed_on_failure
 
-    class Stored:  # a FieldFile's two parts the clean-up uses
-        def __init__(self, name, storage):
-            self.name, self.storage = name, storage
+    class Field:  # what the clean-up uses of a FieldFile
+        def __init__(self, storage):
+            self.name, self.storage = "", storage
 
-    class Refusing:  # a storage that cannot remove this file
+        def save(self, name, content, save):
+            assert save is False  # the row is saved by the change, after
+            self.name = self.storage.save(name, content)
+
+    class Refusing:  # a storage that writes, but cannot remove
+        save = staticmethod(default_storage.save)
+
         @staticmethod
         def delete(name):
             raise PermissionError(f"cannot remove {name}")
 
-    kept = default_storage.save("labour/kept.png", ContentFile(PNG))
+    stuck = Field(Refusing())
 
     def change():
-        with removed_on_failure() as keep:
-            keep(Stored(kept, default_storage))
-            keep(Stored("", default_storage))  # never written: nothing to remove
-            keep(Stored("labour/stuck.png", Refusing()))
+        with removed_on_failure() as store:
+            store(Field(default_storage), "labour/kept.png", ContentFile(PNG))
+            store(stuck, "labour/stuck.png", ContentFile(PNG))
             raise RuntimeError("the change failed")
 
     with pytest.raises(RuntimeError, match="the change failed"):
         change()
-    assert files_under(media) == set()
-    assert "an uploaded file could not be removed: labour/stuck.png" in caplog.text
+    assert files_under(media) == {stuck.name}  # the other one is gone
+    assert f"an uploaded file could not be removed: {stuck.name}" in caplog.text

@@ -75,18 +75,21 @@ def check_upload(upload, *, allowed) -> str:
 
 @contextmanager
 def removed_on_failure() -> Iterator:
-    """Around a change that stores files: yields ``keep(field_file)``, called once a file is
-    written (``FieldFile.save(name, content, save=False)``, before the row is saved). If the
-    block ends with an error, its rows are rolled back, so every file kept is deleted again:
-    otherwise it would stay on disk with nothing to serve or remove it. Put the block
-    outside the transaction, so that it sees the error after the rollback."""
+    """Around a change that stores files: yields ``store(field_file, name, content)``, which
+    writes the file at once (``FieldFile.save(…, save=False)``, before its row is saved).
+    If the block ends with an error, its rows are rolled back, so every file stored is
+    deleted again: otherwise it would stay on disk with nothing to serve or remove it. Put
+    the block outside the transaction, so that it sees the error after the rollback."""
     stored: list = []
+
+    def store(field_file, name: str, content) -> None:
+        field_file.save(name, content, save=False)
+        stored.append(field_file)
+
     try:
-        yield stored.append
+        yield store
     except BaseException:
         for field_file in stored:
-            if not field_file.name:
-                continue
             try:
                 field_file.storage.delete(field_file.name)
             except OSError:  # the change's own error is the one to report

@@ -173,8 +173,6 @@ def add_attachment(*, actor: Any, competition: Competition, title: str, upload) 
         content_type=ATTACHMENT_TYPES[kind],
         size=upload.size,
     )
-    with removed_on_failure() as keep:
-        # the stored name never comes from the user
-        attachment.file.save(f"upload.{kind}", upload, save=False)
-        keep(attachment.file)
+    with removed_on_failure() as store:
+        store(attachment.file, f"upload.{kind}", upload)  # the name never comes from the user
         return create_audited(attachment, actor=actor)

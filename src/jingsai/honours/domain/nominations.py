@@ -96,9 +96,9 @@ def _check_files(files: Sequence) -> list[tuple[Any, str]]:
 
 
 def _store_files(
-    actor: Any, nomination: Nomination, checked: list[tuple[Any, str]], keep: Callable
+    actor: Any, nomination: Nomination, checked: list[tuple[Any, str]], store: Callable
 ) -> list:
-    """The files' rows, each file written first and handed to ``keep``
+    """The files' rows, each file written first by ``store``
     (:func:`~jingsai.common.uploads.removed_on_failure`)."""
     stored = []
     for upload, kind in checked:
@@ -110,9 +110,7 @@ def _store_files(
             size=upload.size,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        # the stored name never comes from the user
-        row.file.save(f"upload.{kind}", upload, save=False)
-        keep(row.file)
+        store(row.file, f"upload.{kind}", upload)  # the name never comes from the user
         row.save()
         stored.append(row)
     return stored
@@ -203,7 +201,7 @@ def nominate(
     checked_files = _check_files(files)
     field = subject_field(rc)
     try:
-        with removed_on_failure() as keep, transaction.atomic():
+        with removed_on_failure() as store, transaction.atomic():
             round_ = _locked_round(rc.round_id)  # one nomination at a time per round
             refusal = window_refusal(round_)
             if refusal:
@@ -234,7 +232,7 @@ def nominate(
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 **{field: subject},
             )
-            stored = _store_files(actor, nomination, checked_files, keep)
+            stored = _store_files(actor, nomination, checked_files, store)
             audit.record(
                 actor=actor,
                 action="honours.nominated",
@@ -273,7 +271,7 @@ def update(
 ) -> Nomination:
     """Change the narrative and the evidence, add files, while the window is open; the
     eligibility is read again and stored (a change does not refuse the edit)."""
-    with removed_on_failure() as keep, transaction.atomic():
+    with removed_on_failure() as store, transaction.atomic():
         nomination, round_ = _live_for_change(actor, nomination)
         if nomination.files.count() + len(files) > MAX_FILES:
             raise NominationRefused(
@@ -291,7 +289,7 @@ def update(
         nomination.eligible = found.eligible
         nomination.eligibility = found.as_json()
         nomination.save()
-        stored = _store_files(actor, nomination, checked_files, keep)
+        stored = _store_files(actor, nomination, checked_files, store)
         after = _state(nomination)
         if stored:
             after["files_added"] = [f.pk for f in stored]

@@ -478,7 +478,7 @@ def add_file(*, actor: Any, result: InnovationResult, title: str, upload) -> Res
         kind = check_upload(upload, allowed=FILE_TYPES)
     except ValidationError as error:
         raise InnovationRefused(" ".join(error.messages), "file") from error
-    with removed_on_failure() as keep, transaction.atomic():
+    with removed_on_failure() as store, transaction.atomic():
         result = _locked(result)
         _require(
             actor,
@@ -493,9 +493,7 @@ def add_file(*, actor: Any, result: InnovationResult, title: str, upload) -> Res
             size=upload.size,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        # the stored name never comes from the user
-        item.file.save(f"upload.{kind}", upload, save=False)
-        keep(item.file)
+        store(item.file, f"upload.{kind}", upload)  # the name never comes from the user
         item.save()
         audit.record(
             actor=actor,

@@ -493,7 +493,7 @@ def photo_kind(upload) -> str:
 def add_photo(*, actor: Any, check: Check, upload, caption: str = "") -> Photo:
     """Evidence for a check: a JPEG or PNG (by its content), at most 8 MB."""
     kind = photo_kind(upload)
-    with removed_on_failure() as keep, transaction.atomic():
+    with removed_on_failure() as store, transaction.atomic():
         photo = Photo(
             check_ref=check,
             kind=kind,
@@ -502,8 +502,7 @@ def add_photo(*, actor: Any, check: Check, upload, caption: str = "") -> Photo:
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
         upload.seek(0)
-        photo.file.save("photo", ContentFile(upload.read()), save=False)
-        keep(photo.file)
+        store(photo.file, "photo", ContentFile(upload.read()))
         photo.save()
         audit.record(
             actor=actor,
